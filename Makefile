@@ -1,0 +1,43 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install messages lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+demo: messages
+	PORTAL_DEMO=1 $(BIN)/python manage.py migrate --no-input -v0
+	PORTAL_DEMO=1 $(BIN)/python manage.py load_demo
+	@echo "Portail : http://127.0.0.1:$(PORT)/fr/  ·  administration : http://127.0.0.1:$(PORT)/fr/admin/"
+	PORTAL_DEMO=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: messages
+	$(BIN)/python manage.py bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,193 @@
+from django.contrib import admin
+from django.forms import CheckboxSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from actionplans import selectors, services
+from actionplans.forms import indicator_form_for_years
+from actionplans.models import (
+    Axis,
+    BudgetLine,
+    Indicator,
+    Measure,
+    Objective,
+    Plan,
+    PlanExpense,
+    PlanYear,
+    Target,
+)
+from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
+from portal.formatting import format_hours, format_money
+
+
+class PlanYearInline(ScopedTabularInline):
+    model = PlanYear
+    fields = ["number", "start_date", "end_date"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("Années du plan (calculées à partir des dates du plan)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AxisInline(ScopedTabularInline):
+    model = Axis
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+class PlanExpenseInline(ScopedTabularInline):
+    model = PlanExpense
+    fields = ["kind", "label", "amount"]
+
+
+@admin.register(Plan)
+class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "table"
+    list_display = ["title", "table", "start_date", "end_date", "status"]
+    list_filter = ["status", ("table", ScopedRelatedFilter)]
+    list_select_related = ["table"]
+    search_fields = ["title", "table__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    inlines = [PlanYearInline, AxisInline, PlanExpenseInline]
+    fieldsets = [
+        (None, {"fields": ["table", "title", "slug", "status"]}),
+        (_("Période et financement"), {"fields": ["start_date", "end_date", "funding_programme"]}),
+        (_("Orientation"), {"fields": ["general_objective"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.plan_years_sync(plan=form.instance)
+
+
+class ObjectiveInline(ScopedTabularInline):
+    model = Objective
+    fields = ["number", "title", "position"]
+    show_change_link = True
+
+
+@admin.register(Axis)
+class AxisAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "plan__table"
+    list_display = ["__str__", "plan"]
+    list_filter = [("plan", ScopedRelatedFilter)]
+    list_select_related = ["plan"]
+    search_fields = ["title", "plan__title"]
+    inlines = [ObjectiveInline]
+    fields = ["plan", "number", "title", "narrative"]
+
+
+class MeasureInline(ScopedTabularInline):
+    model = Measure
+    fields = ["number", "title", "schedule_text", "is_continuous", "outside_pac", "position"]
+    show_change_link = True
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "axis__plan__table"
+    list_display = ["number", "title", "axis"]
+    list_filter = [("axis__plan", ScopedRelatedFilter)]
+    list_select_related = ["axis"]
+    search_fields = ["number", "title"]
+    inlines = [MeasureInline]
+    fields = ["axis", "number", "title", "position"]
+
+
+class IndicatorInline(ScopedTabularInline):
+    model = Indicator
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("targets")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        years = list(obj.objective.axis.plan.years.all()) if obj else []
+        kwargs["form"] = indicator_form_for_years(years)
+        kwargs["fields"] = None
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        years = list(obj.objective.axis.plan.years.all()) if obj else []
+        targets = [f"target_year_{year.number}" for year in years]
+        return ["label", "unit", "is_cumulative", "baseline", *targets, "target_plan", "position"]
+
+
+class BudgetLineInline(ScopedTabularInline):
+    model = BudgetLine
+    fields = ["description", "staff_amount", "staff_hours", "other_amount", "funding_source"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "objective__axis__plan__table"
+    list_display = ["number", "short_title", "plan", "schedule_text", "outside_pac", "total"]
+    list_filter = [("objective__axis__plan", ScopedRelatedFilter), "is_continuous", "outside_pac"]
+    search_fields = ["number", "title", "responsibility"]
+    autocomplete_fields = ["leads", "partners"]
+    readonly_fields = ["budget_summary"]
+    inlines = [IndicatorInline, BudgetLineInline]
+    fieldsets = [
+        (None, {"fields": ["objective", "number", "title", "position"]}),
+        (_("Responsables"), {"fields": ["responsibility", "leads", "partners"]}),
+        (_("Échéance"), {"fields": ["years", "is_continuous", "schedule_text"]}),
+        (_("Budget"), {"fields": ["outside_pac", "budget_summary"]}),
+        (_("Notes"), {"fields": ["notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("objective__axis__plan")
+        return selectors.measures_with_totals(queryset).in_plan_order()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "years" in form.base_fields:
+            form.base_fields["years"].queryset = obj.objective.axis.plan.years.all()
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "years":
+            kwargs["widget"] = CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("moyen d'action"))
+    def short_title(self, measure):
+        return measure.title[:90]
+
+    @admin.display(description=_("plan"), ordering="objective__axis__plan__title")
+    def plan(self, measure):
+        return measure.objective.axis.plan
+
+    @admin.display(description=_("total"), ordering="total_budget")
+    def total(self, measure):
+        return format_money(measure.total_budget)
+
+    @admin.display(description=_("total du budget"))
+    def budget_summary(self, measure):
+        if measure.pk is None:
+            return "—"
+        return _("Total : %(amount)s (%(hours)s)") % {
+            "amount": format_money(measure.total_budget),
+            "hours": format_hours(measure.total_hours),
+        }
+
+
+@admin.register(Target)
+class TargetAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "indicator__measure__objective__axis__plan__table"
+    list_display = ["indicator", "year", "text", "value"]
+    list_select_related = ["indicator", "year__plan"]
+    search_fields = ["indicator__label", "text"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "measure__objective__axis__plan__table"
+    list_display = ["label", "measure", "unit", "is_cumulative"]
+    list_select_related = ["measure"]
+    search_fields = ["label", "measure__number", "measure__title"]
+    fields = ["measure", "label", "unit", "is_cumulative", "baseline", "position"]
+    autocomplete_fields = ["measure"]

@@ -1,0 +1,46 @@
+"""Reads on action plans, with the related data each screen needs fetched up front."""
+
+from django.db.models import DecimalField, F, Prefetch, Sum, Value
+from django.db.models.functions import Coalesce
+
+from actionplans.models import Axis, Indicator, Measure, Objective, Plan
+
+ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def measures_with_totals(queryset=None):
+    """Measures annotated with ``total_budget`` (staff + other) and ``total_hours``."""
+    queryset = Measure.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        total_budget=Coalesce(
+            Sum(F("budget_lines__staff_amount") + F("budget_lines__other_amount")), ZERO
+        ),
+        total_hours=Coalesce(Sum("budget_lines__staff_hours"), ZERO),
+    )
+
+
+def plan_tree(plan: Plan):
+    """Axes → objectives → measures → indicators → targets, in a fixed number of queries."""
+    measures = Measure.objects.prefetch_related(
+        "leads",
+        "partners",
+        "years",
+        "budget_lines",
+        Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
+    )
+    objectives = Objective.objects.prefetch_related(Prefetch("measures", measures))
+    return list(Axis.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", objectives)))
+
+
+def measure_for_page(plan: Plan):
+    return (
+        measures_with_totals(Measure.objects.of_plan(plan))
+        .select_related("objective__axis")
+        .prefetch_related(
+            "leads",
+            "partners",
+            "years",
+            "budget_lines",
+            Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
+        )
+    )

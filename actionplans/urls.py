@@ -1,0 +1,9 @@
+from django.urls import path
+
+from actionplans import views
+
+app_name = "actionplans"
+urlpatterns = [
+    path("<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("<slug:slug>/mesures/<str:number>/", views.measure_detail, name="measure_detail"),
+]

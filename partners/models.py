@@ -1,0 +1,261 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MRC = "mrc", _("MRC")
+        MUNICIPALITY = "municipality", _("Municipalité")
+        RECEPTION = "reception", _("Organisme d'accueil et d'intégration")
+        COMMUNITY = "community", _("Organisme communautaire")
+        EDUCATION = "education", _("Centre de services scolaire ou cégep")
+        BUSINESS = "business", _("Entreprise ou développement économique")
+        MINISTRY = "ministry", _("Ministère ou organisme public")
+        OTHER = "other", _("Autre")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    territory = models.ManyToManyField(
+        "municipalities.Mrc",
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("territoire desservi"),
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipalité du siège"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(
+        _("courriel général"),
+        blank=True,
+        help_text=_("Une adresse d'organisme, jamais personnelle."),
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    description = models.TextField(
+        _("description publique"), blank=True, help_text=_("Ce que l'organisme offre (répertoire).")
+    )
+    is_listed = models.BooleanField(_("dans le répertoire public"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Person(models.Model):
+    first_name = models.CharField(_("prénom"), max_length=100, blank=True)
+    last_name = models.CharField(_("nom"), max_length=100, blank=True)
+    title = models.CharField(
+        _("rôle ou fonction"),
+        max_length=200,
+        help_text=_("p. ex. Agent de développement territorial"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("compte"),
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "last_name", "first_name", "title"]
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+
+    def __str__(self):
+        name = f"{self.first_name} {self.last_name}".strip()
+        return f"{name or self.title} — {self.organisation.acronym or self.organisation.name}"
+
+
+class Table(models.Model):
+    """A regional immigration table: the body that writes and reports on an action plan."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    mrcs = models.ManyToManyField(
+        "municipalities.Mrc", related_name="tables", verbose_name=_("territoire (MRC)")
+    )
+    carrier = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="carried_tables",
+        verbose_name=_("organisme porteur"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    meeting_cadence = models.CharField(
+        _("fréquence des rencontres"),
+        max_length=200,
+        blank=True,
+        help_text=_("p. ex. 3 à 5 par année"),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_tables",
+        verbose_name=_("coordination"),
+        help_text=_("Comptes qui gèrent cette table dans l'administration."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("table de concertation")
+        verbose_name_plural = _("tables de concertation")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:table_detail", kwargs={"slug": self.slug})
+
+
+class Committee(models.Model):
+    class Kind(models.TextChoices):
+        COORDINATION = "coordination", _("Comité de coordination")
+        ELECTED = "elected", _("Comité des élus")
+        STEERING = "steering", _("Comité de pilotage")
+        WORKING = "working", _("Comité de travail")
+        RECEPTION = "reception", _("Comité local d'accueil")
+        OTHER = "other", _("Autre")
+
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="committees", verbose_name=_("table")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name=_("municipalité"),
+        help_text=_("Pour un comité local d'accueil."),
+    )
+    mandate = models.TextField(_("mandat"), blank=True)
+    composition = models.TextField(_("composition"), blank=True)
+
+    class Meta:
+        ordering = ["table__name", "name"]
+        verbose_name = _("comité")
+        verbose_name_plural = _("comités")
+        constraints = [
+            models.UniqueConstraint(fields=["table", "name"], name="committee_unique_name_in_table")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """An organisation (optionally through one of its people) sitting at a table or a committee."""
+
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("table")
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("comité"),
+        help_text=_("Vide : membre de la table elle-même."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("personne"),
+    )
+    role = models.CharField(_("rôle"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["table__name", "committee__name", "organisation__name"]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+
+    def __str__(self):
+        return f"{self.organisation} — {self.committee or self.table}"
+
+    def clean(self):
+        if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
+            raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
+        if (
+            self.person_id
+            and self.organisation_id
+            and self.person.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"person": _("Cette personne fait partie d'une autre organisation.")}
+            )
+
+
+class Meeting(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("En présentiel")
+        VIRTUAL = "virtual", _("Virtuel")
+        HYBRID = "hybrid", _("Hybride")
+
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("table")
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("comité"),
+    )
+    starts_at = models.DateTimeField(_("date et heure"))
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    location = models.CharField(_("lieu ou lien"), max_length=300, blank=True)
+    agenda = models.TextField(_("ordre du jour"), blank=True)
+    minutes = models.TextField(_("compte rendu"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("rencontre")
+        verbose_name_plural = _("rencontres")
+
+    def __str__(self):
+        return f"{self.committee or self.table} — {self.starts_at:%Y-%m-%d}"
+
+    def clean(self):
+        if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
+            raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})

@@ -1,0 +1,250 @@
+"""Demo data from ``fixtures/``: idempotent, so that loading twice changes nothing."""
+
+import tomllib
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from actionplans.models import Axis, Measure, Objective, Plan
+from actionplans.services import plan_years_sync
+from events.models import Event, EventSeries
+from municipalities.models import Mrc, Municipality, Region
+from partners.models import Committee, Membership, Organisation, Person, Table
+from portal.permissions import ministry_group
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+DEMO_PASSWORD = "tables-demo-2025"
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+def _read(name):
+    return tomllib.loads(Path(FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def load_geography():
+    data = _read("geography.toml")
+    regions = {}
+    for row in data["regions"]:
+        regions[row["code"]], _ = Region.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"]}
+        )
+    for row in data["mrcs"]:
+        mrc, _ = Mrc.objects.update_or_create(
+            slug=row["slug"], defaults={"name": row["name"], "region": regions[row["region"]]}
+        )
+        for name in row.get("municipalities", []):
+            Municipality.objects.update_or_create(
+                slug=slugify(name), defaults={"name": name, "mrc": mrc}
+            )
+
+
+def load_partners():
+    data = _read("partners.toml")
+    for row in data["organisations"]:
+        row = dict(row)
+        territory = row.pop("territory", [])
+        municipality = row.pop("municipality", None)
+        organisation, _ = Organisation.objects.update_or_create(
+            slug=row.pop("slug"),
+            defaults={
+                **row,
+                "municipality": Municipality.objects.get(slug=municipality)
+                if municipality
+                else None,
+            },
+        )
+        organisation.territory.set(Mrc.objects.filter(slug__in=territory))
+    for row in data["people"]:
+        Person.objects.get_or_create(
+            organisation=Organisation.objects.get(slug=row["organisation"]), title=row["title"]
+        )
+    for row in data["tables"]:
+        _load_table(row)
+
+
+def _load_table(row):
+    table, _ = Table.objects.update_or_create(
+        slug=row["slug"],
+        defaults={
+            "name": row["name"],
+            "carrier": Organisation.objects.get(slug=row["carrier"]),
+            "description": row.get("description", ""),
+            "website": row.get("website", ""),
+            "meeting_cadence": row.get("meeting_cadence", ""),
+        },
+    )
+    table.mrcs.set(Mrc.objects.filter(slug__in=row["mrcs"]))
+    _load_members(table, None, row.get("members", []))
+    for committee_row in row.get("committees", []):
+        municipality = committee_row.get("municipality")
+        committee, _ = Committee.objects.update_or_create(
+            table=table,
+            name=committee_row["name"],
+            defaults={
+                "kind": committee_row["kind"],
+                "mandate": committee_row.get("mandate", ""),
+                "composition": committee_row.get("composition", ""),
+                "municipality": Municipality.objects.get(slug=municipality)
+                if municipality
+                else None,
+            },
+        )
+        _load_members(table, committee, committee_row.get("members", []))
+
+
+def _load_members(table, committee, rows):
+    for member in rows:
+        Membership.objects.update_or_create(
+            table=table,
+            committee=committee,
+            organisation=Organisation.objects.get(slug=member["organisation"]),
+            defaults={"role": member.get("role", "")},
+        )
+
+
+def load_pari_plan():
+    data = _read("pari-capitale-nationale-2007-2010.toml")
+    plan, _ = Plan.objects.update_or_create(
+        slug=data["slug"],
+        defaults={
+            "table": Table.objects.get(slug=data["table"]),
+            "title": data["title"],
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "status": data["status"],
+            "funding_programme": data["funding_programme"],
+        },
+    )
+    plan_years_sync(plan=plan)
+    years = {year.number: year for year in plan.years.all()}
+    axis, _ = Axis.objects.update_or_create(plan=plan, number=1, defaults={"title": data["axis"]})
+    for objective_number, objective_row in enumerate(data["objectives"], start=1):
+        objective, _ = Objective.objects.update_or_create(
+            axis=axis,
+            number=str(objective_number),
+            defaults={"title": objective_row["title"], "position": objective_number},
+        )
+        for action_number, action in enumerate(objective_row["actions"], start=1):
+            measure, _ = Measure.objects.update_or_create(
+                objective=objective,
+                number=f"{objective_number}.{action_number}",
+                defaults={
+                    "title": action["title"],
+                    "position": action_number,
+                    "schedule_text": ", ".join(
+                        f"{2006 + number}-{2007 + number}" for number in action["years"]
+                    ),
+                },
+            )
+            measure.years.set([years[number] for number in action["years"]])
+
+
+def load_events():
+    data = _read("events.toml")
+    for row in data["series"]:
+        table = Table.objects.get(slug=row["table"])
+        series, _ = EventSeries.objects.update_or_create(
+            slug=row["slug"],
+            defaults={"table": table, "title": row["title"], "description": row["description"]},
+        )
+        start_time = time.fromisoformat(row["start_time"])
+        end_time = time.fromisoformat(row["end_time"])
+        organisers = Organisation.objects.filter(slug__in=row["organisers"])
+        for day in row["dates"]:
+            event, _ = Event.objects.update_or_create(
+                slug=f"{row['slug']}-{day.isoformat()}",
+                defaults={
+                    "table": table,
+                    "series": series,
+                    "title": row["title"],
+                    "description": row["description"],
+                    "kind": row["kind"],
+                    "audience": row["audience"],
+                    "start": datetime.combine(day, start_time, MONTREAL),
+                    "end": datetime.combine(day, end_time, MONTREAL),
+                    "location": row["location"],
+                    "online_url": row["online_url"],
+                },
+            )
+            event.organisers.set(organisers)
+
+
+DEMO_ACCOUNTS = [
+    # (e-mail, role, what it is attached to)
+    ("admin@tables-immigration.example", "superuser", None),
+    (
+        "coordination.beauce@tables-immigration.example",
+        "coordinator",
+        "table-strategique-immigration-beauce",
+    ),
+    (
+        "coordination.dautray@tables-immigration.example",
+        "coordinator",
+        "table-immigration-d-autray",
+    ),
+    ("ministere@tables-immigration.example", "ministry", None),
+    ("partenaire.pais@tables-immigration.example", "partner", "pais"),
+    ("municipalite.fortierville@tables-immigration.example", "municipality", "fortierville"),
+]
+
+
+def load_accounts():
+    """One account per role, all with :data:`DEMO_PASSWORD`. Returns ``[(email, role)]``."""
+    User = get_user_model()
+    for email, role, target in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.is_superuser = role == "superuser"
+        user.is_staff = role in {"superuser", "coordinator", "ministry"}
+        user.save()
+        if role == "coordinator":
+            Table.objects.get(slug=target).coordinators.add(user)
+        elif role == "ministry":
+            user.groups.add(ministry_group())
+            Person.objects.update_or_create(
+                user=user,
+                defaults={
+                    "organisation": Organisation.objects.get(slug="mifi"),
+                    "title": "Conseillère en partenariat, direction régionale",
+                },
+            )
+        elif role == "partner":
+            Person.objects.update_or_create(
+                user=user,
+                defaults={
+                    "organisation": Organisation.objects.get(slug=target),
+                    "title": "Intervenante en accueil et intégration",
+                },
+            )
+        elif role == "municipality":
+            municipality = Municipality.objects.get(slug=target)
+            organisation, _ = Organisation.objects.get_or_create(
+                slug=f"municipalite-{target}",
+                defaults={
+                    "name": f"Municipalité de {municipality.name}",
+                    "kind": Organisation.Kind.MUNICIPALITY,
+                    "municipality": municipality,
+                },
+            )
+            person, _ = Person.objects.update_or_create(
+                user=user,
+                defaults={"organisation": organisation, "title": "Personne désignée immigration"},
+            )
+            municipality.contact = person
+            municipality.save(update_fields=["contact"])
+    return [(email, role) for email, role, _ in DEMO_ACCOUNTS]
+
+
+@transaction.atomic
+def load_demo():
+    load_geography()
+    load_partners()
+    load_pari_plan()
+    load_events()
+    return load_accounts()

@@ -1,0 +1,10 @@
+DATE_FORMAT = "F j, Y"
+SHORT_DATE_FORMAT = "Y-m-d"
+TIME_FORMAT = "g:i a"
+DATETIME_FORMAT = "F j, Y, g:i a"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
+DATETIME_INPUT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
+FIRST_DAY_OF_WEEK = 0

@@ -1,0 +1,49 @@
+import pytest
+
+from tests.factories import PlanFactory, TableFactory, coordinator_of, measure_in, ministry_user
+
+
+@pytest.fixture(autouse=True)
+def _media_and_language(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def table_a(db):
+    return TableFactory(name="Table A", slug="table-a")
+
+
+@pytest.fixture
+def table_b(db):
+    return TableFactory(name="Table B", slug="table-b")
+
+
+@pytest.fixture
+def plan_a(table_a):
+    return PlanFactory(table=table_a, title="Plan de la table A", slug="plan-a")
+
+
+@pytest.fixture
+def plan_b(table_b):
+    return PlanFactory(table=table_b, title="Plan de la table B", slug="plan-b")
+
+
+@pytest.fixture
+def measure_a(plan_a):
+    return measure_in(plan_a, "1.1.1", title="Mesure de la table A")
+
+
+@pytest.fixture
+def measure_b(plan_b):
+    return measure_in(plan_b, "1.1.1", title="Mesure de la table B")
+
+
+@pytest.fixture
+def coordinator_a(table_a):
+    return coordinator_of(table_a, username="coord-a@example.org")
+
+
+@pytest.fixture
+def ministry(db):
+    return ministry_user(username="ministere@example.org")

@@ -29,13 +29,14 @@ def plan_tree(plan: Plan):
         Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
     )
     objectives = Objective.objects.prefetch_related(Prefetch("measures", measures))
-    return list(Axis.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", objectives)))
+    axes = Axis.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", objectives))
+    return list(axes.select_related("plan"))
 
 
 def measure_for_page(plan: Plan):
     return (
         measures_with_totals(Measure.objects.of_plan(plan))
-        .select_related("objective__axis")
+        .select_related("objective__axis__plan")
         .prefetch_related(
             "leads",
             "partners",

@@ -1,0 +1,202 @@
+"""A province-sized synthetic data set and timings of the main pages (``make bench``).
+
+Built with bulk inserts so that 100 tables × 60 measures load in seconds. Later issues add
+their own pages to :data:`PAGES`.
+"""
+
+import time
+import tracemalloc
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actionplans.models import (
+    Axis,
+    BudgetLine,
+    Indicator,
+    Measure,
+    Objective,
+    Plan,
+    PlanYear,
+    Target,
+)
+from actionplans.services import plan_year_periods
+from events.models import Event
+from municipalities.models import Mrc, Municipality, Region
+from partners.models import Organisation, Table
+
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+def build_province(*, tables=100, measures_per_plan=60, events_per_table=10):
+    """Create ``tables`` tables, each with a published 3-year plan of ``measures_per_plan``
+    measures (3 axes × 2 objectives), one indicator per measure with a target per year,
+    a budget line per measure, and ``events_per_table`` events."""
+    region, _ = Region.objects.get_or_create(code="17", defaults={"name": "Centre-du-Québec"})
+    mrcs = Mrc.objects.bulk_create(
+        Mrc(name=f"MRC synthétique {n}", slug=f"mrc-synthetique-{n}", region=region)
+        for n in range(tables)
+    )
+    Municipality.objects.bulk_create(
+        Municipality(name=f"Municipalité {n}-{m}", slug=f"municipalite-{n}-{m}", mrc=mrc)
+        for n, mrc in enumerate(mrcs)
+        for m in range(10)
+    )
+    carriers = Organisation.objects.bulk_create(
+        Organisation(name=f"MRC porteuse {n}", slug=f"porteur-{n}", kind="mrc") for n in range(tables)
+    )
+    partners = Organisation.objects.bulk_create(
+        Organisation(name=f"Organisme partenaire {n}", slug=f"partenaire-{n}", kind="community")
+        for n in range(20)
+    )
+    table_objs = Table.objects.bulk_create(
+        Table(name=f"Table synthétique {n}", slug=f"table-synthetique-{n}", carrier=carriers[n])
+        for n in range(tables)
+    )
+    Table.mrcs.through.objects.bulk_create(
+        Table.mrcs.through(table_id=table.pk, mrc_id=mrc.pk)
+        for table, mrc in zip(table_objs, mrcs, strict=True)
+    )
+    plans = Plan.objects.bulk_create(
+        Plan(
+            table=table,
+            title=f"Plan d'action {table.name}",
+            slug=f"plan-synthetique-{n}",
+            start_date=date(2024, 4, 1),
+            end_date=date(2027, 3, 31),
+            status=Plan.Status.PUBLISHED,
+        )
+        for n, table in enumerate(table_objs)
+    )
+    periods = plan_year_periods(date(2024, 4, 1), date(2027, 3, 31))
+    years = PlanYear.objects.bulk_create(
+        PlanYear(plan=plan, number=number, start_date=start, end_date=end)
+        for plan in plans
+        for number, (start, end) in enumerate(periods, start=1)
+    )
+    years_by_plan = {}
+    for year in years:
+        years_by_plan.setdefault(year.plan_id, []).append(year)
+    axes = Axis.objects.bulk_create(
+        Axis(plan=plan, number=a, title=f"Axe {a}") for plan in plans for a in (1, 2, 3)
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(axis=axis, number=f"{axis.number}.{o}", title=f"Objectif {axis.number}.{o}", position=o)
+        for axis in axes
+        for o in (1, 2)
+    )
+    per_objective = max(1, measures_per_plan // 6)
+    measures = Measure.objects.bulk_create(
+        Measure(
+            objective=objective,
+            number=f"{objective.number}.{m}",
+            title=f"Moyen d'action {objective.number}.{m} : organiser des activités interculturelles",
+            position=m,
+            responsibility="MRC, organisme d'accueil",
+        )
+        for objective in objectives
+        for m in range(1, per_objective + 1)
+    )
+    plan_of_axis = {axis.pk: axis.plan_id for axis in axes}
+    plan_of_objective = {objective.pk: plan_of_axis[objective.axis_id] for objective in objectives}
+    Measure.years.through.objects.bulk_create(
+        Measure.years.through(measure_id=measure.pk, planyear_id=year.pk)
+        for measure in measures
+        for year in years_by_plan[plan_of_objective[measure.objective_id]]
+    )
+    Measure.leads.through.objects.bulk_create(
+        Measure.leads.through(measure_id=measure.pk, organisation_id=partners[n % 20].pk)
+        for n, measure in enumerate(measures)
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(measure=measure, staff_amount=11340, staff_hours=90, other_amount=6000)
+        for measure in measures
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(measure=measure, label="Nombre d'activités", unit="activités")
+        for measure in measures
+    )
+    measure_plan = {measure.pk: plan_of_objective[measure.objective_id] for measure in measures}
+    Target.objects.bulk_create(
+        Target(indicator=indicator, year=year, value=19, text="19 activités")
+        for indicator in indicators
+        for year in years_by_plan[measure_plan[indicator.measure_id]]
+    )
+    start = datetime(2026, 1, 8, 10, tzinfo=MONTREAL)
+    Event.objects.bulk_create(
+        Event(
+            table=table,
+            title=f"Activité {e} de {table.name}",
+            slug=f"activite-{n}-{e}",
+            start=start + timedelta(days=7 * e),
+            end=start + timedelta(days=7 * e, hours=1),
+        )
+        for n, table in enumerate(table_objs)
+        for e in range(events_per_table)
+    )
+    return plans
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    admin: bool = False
+
+
+def pages(plan):
+    measure = Measure.objects.of_plan(plan).first()
+    return [
+        Page("Accueil public", reverse("home")),
+        Page("Page de la table", plan.table.get_absolute_url()),
+        Page("Page du plan (60 mesures)", plan.get_absolute_url()),
+        Page("Page d'une mesure", measure.get_absolute_url()),
+        Page("Calendrier des événements", reverse("events:list")),
+        Page("Admin : liste des plans", reverse("admin:actionplans_plan_changelist"), True),
+        Page("Admin : liste des mesures", reverse("admin:actionplans_measure_changelist"), True),
+        Page("Admin : fiche du plan", reverse("admin:actionplans_plan_change", args=[plan.pk]), True),
+        Page(
+            "Admin : fiche d'une mesure",
+            reverse("admin:actionplans_measure_change", args=[measure.pk]),
+            True,
+        ),
+    ]
+
+
+def measure_page(client, url, repeat=5):
+    """Best time of ``repeat`` requests (ms), queries and peak Python memory (MiB) of one."""
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        tracemalloc.start()
+        client.get(url)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return min(timings), len(queries), peak / 2**20
+
+
+def run(*, tables=100, measures_per_plan=60, out=print):
+    started = time.perf_counter()
+    plans = build_province(tables=tables, measures_per_plan=measures_per_plan)
+    out(
+        f"Données : {tables} tables, {Measure.objects.count()} mesures, "
+        f"{Target.objects.count()} cibles, {Event.objects.count()} événements "
+        f"(générées en {time.perf_counter() - started:.1f} s)"
+    )
+    admin = get_user_model().objects.create_superuser("bench@example.org", "bench@example.org", "x")
+    anonymous, staff = Client(), Client()
+    staff.force_login(admin)
+    out(f"{'page':<32} {'temps (ms)':>11} {'requêtes':>9} {'mémoire (Mio)':>14}")
+    for page in pages(plans[len(plans) // 2]):
+        ms, queries, peak = measure_page(staff if page.admin else anonymous, page.url)
+        out(f"{page.name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")

@@ -49,7 +49,8 @@ def build_province(*, tables=100, measures_per_plan=60, events_per_table=10):
         for m in range(10)
     )
     carriers = Organisation.objects.bulk_create(
-        Organisation(name=f"MRC porteuse {n}", slug=f"porteur-{n}", kind="mrc") for n in range(tables)
+        Organisation(name=f"MRC porteuse {n}", slug=f"porteur-{n}", kind="mrc")
+        for n in range(tables)
     )
     partners = Organisation.objects.bulk_create(
         Organisation(name=f"Organisme partenaire {n}", slug=f"partenaire-{n}", kind="community")
@@ -87,7 +88,9 @@ def build_province(*, tables=100, measures_per_plan=60, events_per_table=10):
         Axis(plan=plan, number=a, title=f"Axe {a}") for plan in plans for a in (1, 2, 3)
     )
     objectives = Objective.objects.bulk_create(
-        Objective(axis=axis, number=f"{axis.number}.{o}", title=f"Objectif {axis.number}.{o}", position=o)
+        Objective(
+            axis=axis, number=f"{axis.number}.{o}", title=f"Objectif {axis.number}.{o}", position=o
+        )
         for axis in axes
         for o in (1, 2)
     )
@@ -160,7 +163,9 @@ def pages(plan):
         Page("Calendrier des événements", reverse("events:list")),
         Page("Admin : liste des plans", reverse("admin:actionplans_plan_changelist"), True),
         Page("Admin : liste des mesures", reverse("admin:actionplans_measure_changelist"), True),
-        Page("Admin : fiche du plan", reverse("admin:actionplans_plan_change", args=[plan.pk]), True),
+        Page(
+            "Admin : fiche du plan", reverse("admin:actionplans_plan_change", args=[plan.pk]), True
+        ),
         Page(
             "Admin : fiche d'une mesure",
             reverse("admin:actionplans_measure_change", args=[measure.pk]),

@@ -59,3 +59,10 @@ def test_private_events_are_not_public(client, table_a):
     event = EventFactory(table=table_a, is_public=False, title="Rencontre interne")
     assert client.get(event.get_absolute_url()).status_code == 404
     assert "Rencontre interne" not in client.get(reverse("events:list")).content.decode()
+
+
+def test_english_pages_are_translated(client, plan_a, measure_a, table_a):
+    page = client.get(plan_a.get_absolute_url().replace("/fr/", "/en/")).content.decode()
+    assert "Skip to content" in page
+    assert "Schedule" in page
+    assert "Échéance" not in page

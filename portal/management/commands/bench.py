@@ -6,7 +6,9 @@ from portal import bench
 
 
 class Command(BaseCommand):
-    help = "Benchmarks the main pages on a province-sized synthetic data set (a throwaway database)."
+    help = (
+        "Benchmarks the main pages on a province-sized synthetic data set (a throwaway database)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--tables", type=int, default=100)

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import Indicator
+from actionplans.importing import preview_document
+from actionplans.models import Indicator, Plan
+from actionplans.parsing import PlanParseError, check_size
 from actionplans.services import indicator_targets_set
 
 WHOLE_PLAN_FIELD = "target_plan"
@@ -58,3 +60,58 @@ def indicator_form_for_years(plan_years):
     )
     fields["plan_years"] = tuple(plan_years)
     return type("IndicatorTargetsForPlanForm", (IndicatorTargetsForm,), fields)
+
+
+class PlanImportForm(forms.Form):
+    """Upload or paste a plan document; the preview step carries the text in ``source``."""
+
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("Texte copié de Word ou d'un PDF (.txt) ou classeur .xlsx, 5 Mo au plus."),
+    )
+    text = forms.CharField(
+        label=_("… ou collez le tableau du plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+    )
+    title = forms.CharField(label=_("Titre du plan"), max_length=300)
+    slug = forms.SlugField(
+        label=_("Identifiant"),
+        required=False,
+        max_length=200,
+        help_text=_("Laissé vide, il est tiré du titre."),
+    )
+    start_date = forms.DateField(
+        label=_("Début du plan"),
+        required=False,
+        help_text=_(
+            "Laissé vide, il est lu dans le document (« Du 1 avril 2022 au 31 mars 2025 »)."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and Plan.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Un plan porte déjà cet identifiant."))
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        document = cleaned.get("document")
+        try:
+            if document is not None:
+                check_size(document.size)
+                cleaned["preview"] = preview_document(data=document.read())
+            else:
+                cleaned["preview"] = preview_document(text=cleaned.get("text"))
+        except PlanParseError as error:
+            raise forms.ValidationError(error.messages) from error
+        preview = cleaned["preview"]
+        if cleaned.get("start_date") is None and preview.parsed.start_date is None:
+            self.add_error(
+                "start_date",
+                _("Le document ne donne pas les dates du plan : indiquez sa date de début."),
+            )
+        return cleaned

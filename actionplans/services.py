@@ -5,8 +5,20 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from actionplans.models import Indicator, Plan, PlanYear, Target
+from actionplans.models import (
+    Axis,
+    BudgetLine,
+    Indicator,
+    Measure,
+    Objective,
+    Plan,
+    PlanExpense,
+    PlanYear,
+    Target,
+)
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?")
 
@@ -84,3 +96,175 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
         elif (target.text, target.value) != (text, value):
             target.text, target.value = text, value
             target.save(update_fields=["text", "value"])
+
+
+def _organisations_named_in(text, organisations):
+    """Organisations whose acronym or name appears in ``text``, in order of appearance."""
+    found = []
+    for organisation in organisations:
+        positions = [
+            match.start()
+            for needle in (organisation.acronym, organisation.name)
+            if needle
+            for match in [re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text)]
+            if match
+        ]
+        if positions:
+            found.append((min(positions), organisation.pk))
+    return [pk for _, pk in sorted(found)]
+
+
+def _fit_to_plan_years(measure, years):
+    """Keep the schedule years and yearly targets the plan has; the rest becomes a warning
+    and, for targets, text of the whole-plan target."""
+    outside = [number for number in measure.years if number not in years]
+    if outside:
+        measure.warnings.append(
+            _("Échéance hors du plan : an(s) %(years)s.") % {"years": ", ".join(map(str, outside))}
+        )
+        measure.years = [number for number in measure.years if number in years]
+    indicator = measure.indicator
+    if indicator:
+        for number in [number for number in indicator.targets if number and number not in years]:
+            text = indicator.targets.pop(number)
+            measure.warnings.append(
+                _("Cible pour l'an %(number)s, hors du plan : « %(text)s ».")
+                % {"number": number, "text": text}
+            )
+            whole = indicator.targets.get(None, "")
+            indicator.targets[None] = f"{whole} An {number} : {text}".strip()
+    measure.fitted_indicator = indicator
+
+
+def _import_warnings(measure):
+    if not measure.warnings:
+        return ""
+    lines = "\n".join(f"- {warning}" for warning in measure.warnings)
+    return f"{_('Avertissements d’importation :')}\n{lines}"
+
+
+@transaction.atomic
+def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
+    """Create a draft plan from a :class:`~actionplans.parsing.ParsedPlan`, in one transaction.
+
+    Bulk inserts keep the number of queries independent of the plan's size. Lead and partner
+    organisations are recognised in the responsibility text by acronym or name (the first one
+    named is the lead); the text itself is kept as written.
+    """
+    from partners.models import Organisation
+
+    start = start_date or parsed.start_date
+    end = end_date or parsed.end_date
+    if start is None:
+        raise ValueError(_("La date de début du plan est introuvable : précisez-la."))
+    if end is None:
+        end = _add_year(_add_year(_add_year(start))) - timedelta(days=1)
+    plan = Plan.objects.create(
+        table=table,
+        title=title,
+        slug=slug,
+        start_date=start,
+        end_date=end,
+        general_objective=parsed.general_objective,
+        notes="\n".join(parsed.notes),
+    )
+    plan_years_sync(plan=plan)
+    years = {year.number: year for year in plan.years.all()}
+    organisations = list(Organisation.objects.only("pk", "name", "acronym"))
+
+    axes = bulk_create_with_history(
+        [Axis(plan=plan, number=axis.number, title=axis.title) for axis in parsed.axes], Axis
+    )
+    objectives = bulk_create_with_history(
+        [
+            Objective(axis=axis, number=objective.number, title=objective.title, position=position)
+            for axis, parsed_axis in zip(axes, parsed.axes, strict=True)
+            for position, objective in enumerate(parsed_axis.objectives, start=1)
+        ],
+        Objective,
+    )
+    for measure in parsed.measures:
+        _fit_to_plan_years(measure, years)
+    parsed_measures = [
+        (objective, position, measure)
+        for objective, parsed_objective in zip(objectives, parsed.objectives, strict=True)
+        for position, measure in enumerate(parsed_objective.measures, start=1)
+    ]
+    measures = bulk_create_with_history(
+        [
+            Measure(
+                objective=objective,
+                number=measure.number,
+                title=measure.title,
+                position=position,
+                responsibility=measure.responsibility,
+                schedule_text=measure.schedule_text,
+                is_continuous=measure.is_continuous,
+                notes=_import_warnings(measure),
+            )
+            for objective, position, measure in parsed_measures
+        ],
+        Measure,
+    )
+    pairs = list(zip(measures, (parsed for _, _, parsed in parsed_measures), strict=True))
+    Measure.years.through.objects.bulk_create(
+        Measure.years.through(measure_id=measure.pk, planyear_id=years[number].pk)
+        for measure, parsed_measure in pairs
+        for number in parsed_measure.years
+    )
+    leads, partners = [], []
+    for measure, parsed_measure in pairs:
+        named = _organisations_named_in(parsed_measure.responsibility, organisations)
+        leads += [
+            Measure.leads.through(measure_id=measure.pk, organisation_id=pk) for pk in named[:1]
+        ]
+        partners += [
+            Measure.partners.through(measure_id=measure.pk, organisation_id=pk) for pk in named[1:]
+        ]
+    Measure.leads.through.objects.bulk_create(leads)
+    Measure.partners.through.objects.bulk_create(partners)
+    bulk_create_with_history(
+        [
+            BudgetLine(
+                measure=measure,
+                staff_amount=parsed_measure.budget.staff_amount,
+                staff_hours=parsed_measure.budget.staff_hours,
+                other_amount=parsed_measure.budget.other_amount,
+                description=parsed_measure.budget.description,
+                funding_source=parsed_measure.budget.funding_source[:100],
+            )
+            for measure, parsed_measure in pairs
+            if not parsed_measure.budget.is_empty
+        ],
+        BudgetLine,
+    )
+    with_indicator = [
+        (measure, parsed_measure.fitted_indicator)
+        for measure, parsed_measure in pairs
+        if parsed_measure.fitted_indicator
+    ]
+    indicators = bulk_create_with_history(
+        [
+            Indicator(measure=measure, label=indicator.label[:300])
+            for measure, indicator in with_indicator
+        ],
+        Indicator,
+    )
+    bulk_create_with_history(
+        [
+            Target(
+                indicator=indicator,
+                year=years.get(number) if number else None,
+                text=text[:500],
+                value=number_from_text(text),
+            )
+            for indicator, (_, parsed_indicator) in zip(indicators, with_indicator, strict=True)
+            for number, text in parsed_indicator.targets.items()
+        ],
+        Target,
+    )
+    PlanExpense.objects.bulk_create(
+        PlanExpense(plan=plan, kind=expense.kind, label=expense.label[:200], amount=expense.amount)
+        for expense in parsed.expenses
+    )
+    return plan

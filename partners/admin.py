@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from actionplans.admin_views import plan_import_view
 from partners.models import Committee, Meeting, Membership, Organisation, Person, Table
 from portal.admin_base import (
     RoleAdmin,
@@ -82,6 +85,22 @@ class TableAdmin(TableScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mrcs")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/importer-un-plan/",
+                self.admin_site.admin_view(self.import_plan_view),
+                name="partners_table_import_plan",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_plan_view(self, request, object_id):
+        table = self.get_object(request, object_id)
+        if not self.has_change_permission(request, table):
+            raise PermissionDenied
+        return plan_import_view(request, table=table, model_admin=self)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from actionplans.importing import import_document, preview_document
 from actionplans.models import Axis, Measure, Objective, Plan
 from actionplans.services import plan_years_sync
 from events.models import Event, EventSeries
@@ -144,6 +145,30 @@ def load_pari_plan():
             measure.years.set([years[number] for number in action["years"]])
 
 
+BEAUCE_PLAN = {
+    "path": "plans/beauce-2022-2025.txt",
+    "table": "table-strategique-immigration-beauce",
+    "slug": "plan-action-beauce-2022-2025",
+    "title": "Plan d'action pour l'accueil, l'intégration et la rétention des personnes "
+    "immigrantes en Beauce 2022-2025",
+}
+
+
+def load_beauce_plan():
+    """Seed 001 goes through the same importer as a coordinator's document."""
+    if Plan.objects.filter(slug=BEAUCE_PLAN["slug"]).exists():
+        return
+    preview = preview_document(data=(FIXTURES / BEAUCE_PLAN["path"]).read_bytes())
+    plan = import_document(
+        table=Table.objects.get(slug=BEAUCE_PLAN["table"]),
+        preview=preview,
+        title=BEAUCE_PLAN["title"],
+        slug=BEAUCE_PLAN["slug"],
+    )
+    plan.status = Plan.Status.PUBLISHED
+    plan.save(update_fields=["status"])
+
+
 def load_events():
     data = _read("events.toml")
     for row in data["series"]:
@@ -246,5 +271,6 @@ def load_demo():
     load_geography()
     load_partners()
     load_pari_plan()
+    load_beauce_plan()
     load_events()
     return load_accounts()

@@ -40,6 +40,11 @@ class Plan(models.Model):
         default="Programme d'appui aux collectivités (PAC)",
     )
     general_objective = models.TextField(_("objectif général"), blank=True)
+    notes = models.TextField(
+        _("notes internes"),
+        blank=True,
+        help_text=_("Texte du document importé qui n'a pas trouvé de place, remarques."),
+    )
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()

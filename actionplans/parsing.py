@@ -1,0 +1,628 @@
+"""Read an action plan as coordinators write it: a Word or PDF table copied as text, or an .xlsx.
+
+The layout is the one of the Beauce plan (``fixtures/plans/beauce-2022-2025.txt``): ``AXE n :``
+and ``Objectif spécifique n.n :`` header lines, repeated column headers, one row per measure
+starting with its number (responsibility, schedule, budget cells, indicator, target), ``Total :``
+lines, continuation rows, and plan-level lines such as ``Frais de gestion``.
+
+Nothing here touches the database: :func:`parse_rows` returns a :class:`ParsedPlan` or raises
+:class:`PlanParseError` with line-numbered French messages. Whatever cannot be placed becomes a
+warning on its measure (or on the plan), never a silent loss.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from actionplans.services import number_from_text
+
+MONTHS = {
+    "janvier": 1,
+    "février": 2,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "decembre": 12,
+}
+
+AXIS = re.compile(r"^axe\s+(\d+)\s*[:.–-]\s*(.+)$", re.IGNORECASE)
+OBJECTIVE = re.compile(
+    r"^objectif(?:\s+sp[ée]cifique)?\s+(\d+(?:\.\d+)*)\s*[:.–-]\s*(.+)$", re.IGNORECASE
+)
+GENERAL_OBJECTIVE = re.compile(r"^objectif\s+g[ée]n[ée]ral\s*:\s*(.+)$", re.IGNORECASE)
+MEASURE = re.compile(r"^(\d+(?:\.\d+){1,3})\.?\s+(.+)$")
+TOTAL = re.compile(r"^total\s*:?\s*(.*)$", re.IGNORECASE)
+PERIOD = re.compile(
+    r"du\s+(\d{1,2})(?:er)?\s+(\w+)\s+(\d{4})\s+au\s+(\d{1,2})(?:er)?\s+(\w+)\s+(\d{4})",
+    re.IGNORECASE,
+)
+YEARS_SPAN = re.compile(r"(20\d\d|19\d\d)\s*[-–]\s*(20\d\d|19\d\d)")
+MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*\$\s*(.*)$")
+HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*h(?:eures?)?\.?$", re.IGNORECASE)
+YEAR_TARGET = re.compile(r"\bAn\s*(\d)\s*:", re.IGNORECASE)
+SCHEDULE_YEARS = re.compile(r"\d")
+HEADER_WORDS = {
+    "moyens d'action",
+    "moyen d'action",
+    "responsables partenaires",
+    "responsables",
+    "partenaires",
+    "échéance",
+    "échéancier",
+    "budget",
+    "résultats attendus",
+    "rh",
+    "hr",
+    "heures",
+    "autres",
+    "indicateurs",
+    "indicateur",
+    "cibles",
+    "cible",
+}
+EXPENSE_LABELS = {
+    "contingency": re.compile(r"^(autres\s+dépenses|imprévus)", re.IGNORECASE),
+    "management": re.compile(r"^frais\s+de\s+(gestion|administration)", re.IGNORECASE),
+}
+NOT_APPLICABLE = {"so", "s.o.", "n/a", "sans objet", "-", "—"}
+
+
+class PlanParseError(Exception):
+    """The document cannot become a plan; ``messages`` say why, with line numbers."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+@dataclass
+class ParsedBudget:
+    staff_amount: Decimal = Decimal(0)
+    staff_hours: Decimal = Decimal(0)
+    other_amount: Decimal = Decimal(0)
+    description: str = ""
+    funding_source: str = ""
+
+    @property
+    def total(self):
+        return self.staff_amount + self.other_amount
+
+    @property
+    def is_empty(self):
+        return not (self.total or self.staff_hours or self.description or self.funding_source)
+
+
+@dataclass
+class ParsedIndicator:
+    label: str
+    targets: dict  # {year number or None: text}
+
+
+@dataclass
+class ParsedMeasure:
+    line: int
+    number: str
+    title: str
+    responsibility: str = ""
+    schedule_text: str = ""
+    years: list = field(default_factory=list)
+    is_continuous: bool = False
+    budget: ParsedBudget = field(default_factory=ParsedBudget)
+    indicator_parts: list = field(default_factory=list)
+    target_parts: list = field(default_factory=list)
+    document_total: Decimal | None = None
+    warnings: list = field(default_factory=list)
+    fitted_indicator: ParsedIndicator | None = None  # set on import, once plan years are known
+
+    @property
+    def indicator(self):
+        label = " ".join(self.indicator_parts).strip()
+        targets = split_targets(" ".join(self.target_parts).strip())
+        if not label and not targets:
+            return None
+        return ParsedIndicator(label=label or _("Indicateur"), targets=targets)
+
+    @property
+    def total_matches_document(self):
+        return self.document_total is None or self.document_total == self.budget.total
+
+
+@dataclass
+class ParsedObjective:
+    line: int
+    number: str
+    title: str
+    measures: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedAxis:
+    line: int
+    number: int
+    title: str
+    objectives: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedExpense:
+    kind: str
+    label: str
+    amount: Decimal
+
+
+@dataclass
+class ParsedPlan:
+    start_date: date | None = None
+    end_date: date | None = None
+    general_objective: str = ""
+    axes: list = field(default_factory=list)
+    expenses: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def objectives(self):
+        return [objective for axis in self.axes for objective in axis.objectives]
+
+    @property
+    def measures(self):
+        return [measure for objective in self.objectives for measure in objective.measures]
+
+    @property
+    def warnings(self):
+        return [
+            (measure.number, warning) for measure in self.measures for warning in measure.warnings
+        ]
+
+    @property
+    def budget_total(self):
+        measures = sum((measure.budget.total for measure in self.measures), Decimal(0))
+        return measures + sum((expense.amount for expense in self.expenses), Decimal(0))
+
+
+def clean_cell(text):
+    """Remove what extraction leaves behind: markdown emphasis, HTML tags, escapes, odd spaces."""
+    if text is None:
+        return ""
+    text = str(text)
+    text = re.sub(r"<sup>(.*?)</sup>", r"\1", text, flags=re.IGNORECASE)
+    text = re.sub(r"</?(?:p|ul|li|i|b|em|strong|br|span|div|td|tr)\b[^>]*>", " ", text, flags=re.I)
+    text = text.replace("\\$", "$").replace("\\*", "*").replace("\\_", "_").replace("\\-", "-")
+    text = re.sub(r"\*\*|__", "", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_money(text):
+    """``"6 000$ firme externe"`` → ``(Decimal(6000), "firme externe")``; None if not money."""
+    match = MONEY.match(text)
+    if not match:
+        return None
+    whole = re.sub(r"\D", "", match.group(1))
+    return Decimal(f"{whole}.{match.group(2) or '0'}"), match.group(3).strip()
+
+
+def parse_hours(text):
+    match = HOURS.match(text)
+    if match:
+        return Decimal(match.group(1).replace(",", "."))
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        return Decimal(text.replace(",", "."))
+    return None
+
+
+def looks_like_schedule(text):
+    lowered = text.lower()
+    return "continu" in lowered or bool(re.match(r"^ans?\b", lowered))
+
+
+def parse_schedule(text):
+    """``"Ans 1, 2 et 3"`` → ``([1, 2, 3], False)``; ``"En continu"`` → ``([], True)``."""
+    lowered = text.lower()
+    if "continu" in lowered:
+        return [], True
+    if re.match(r"^ans?\b", lowered):
+        return sorted({int(digit) for digit in SCHEDULE_YEARS.findall(text)}), False
+    return None
+
+
+def split_targets(text):
+    """``"An 2: 19 activités An 3: 19 activités"`` → ``{2: "19 activités", 3: "19 activités"}``.
+
+    Text that names no year is the target for the whole plan (key None).
+    """
+    if not text or text.lower() in NOT_APPLICABLE:
+        return {}
+    pieces = YEAR_TARGET.split(text)
+    targets = {}
+    if pieces[0].strip():
+        targets[None] = pieces[0].strip()
+    for year, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        year = int(year)
+        piece = piece.strip()
+        targets[year] = f"{targets[year]} {piece}" if year in targets else piece
+    return targets
+
+
+def parse_period(text):
+    match = PERIOD.search(text)
+    if match:
+        day1, month1, year1, day2, month2, year2 = match.groups()
+        month1, month2 = MONTHS.get(month1.lower()), MONTHS.get(month2.lower())
+        if month1 and month2:
+            return date(int(year1), month1, int(day1)), date(int(year2), month2, int(day2))
+    match = YEARS_SPAN.search(text)
+    if match and "plan" in text.lower():
+        start, end = int(match.group(1)), int(match.group(2))
+        if 0 < end - start <= 10:
+            return date(start, 4, 1), date(end, 3, 31)
+    return None
+
+
+def default_end(start):
+    """Three fiscal years from ``start``."""
+    try:
+        return start.replace(year=start.year + 3) - timedelta(days=1)
+    except ValueError:
+        return start.replace(year=start.year + 3, day=28) - timedelta(days=1)
+
+
+def _is_header(cells):
+    words = {cell.lower() for cell in cells if cell}
+    return bool(words) and words <= HEADER_WORDS
+
+
+def _trim(cells):
+    cells = list(cells)
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+class _Parser:
+    def __init__(self):
+        self.plan = ParsedPlan()
+        self.errors = []
+        self.axis = None
+        self.objective = None
+        self.measure = None
+        self.seen_numbers = {}
+
+    def feed(self, line, cells):
+        cells = _trim(clean_cell(cell) for cell in cells)
+        if not cells:
+            return
+        first = cells[0]
+        for handler in (
+            self._axis,
+            self._objective,
+            self._general_objective,
+            self._header,
+            self._measure,
+            self._total,
+            self._expense,
+            self._continuation,
+        ):
+            if handler(line, first, cells):
+                return
+        self._unplaced(line, cells)
+
+    def _axis(self, line, first, cells):
+        match = AXIS.match(first)
+        if not match:
+            return False
+        self.axis = ParsedAxis(line=line, number=int(match.group(1)), title=match.group(2).strip())
+        if any(axis.number == self.axis.number for axis in self.plan.axes):
+            self.errors.append(
+                _("Ligne %(line)s : l'axe %(number)s apparaît deux fois.")
+                % {"line": line, "number": self.axis.number}
+            )
+        self.plan.axes.append(self.axis)
+        self.objective = self.measure = None
+        return True
+
+    def _objective(self, line, first, cells):
+        match = OBJECTIVE.match(first)
+        if not match:
+            return False
+        if self.axis is None:
+            self.errors.append(
+                _("Ligne %(line)s : l'objectif %(number)s précède tout axe (« AXE 1 : … »).")
+                % {"line": line, "number": match.group(1)}
+            )
+            return True
+        self.objective = ParsedObjective(
+            line=line, number=match.group(1), title=match.group(2).strip()
+        )
+        self.axis.objectives.append(self.objective)
+        self.measure = None
+        return True
+
+    def _general_objective(self, line, first, cells):
+        match = GENERAL_OBJECTIVE.match(first)
+        if match:
+            self.plan.general_objective = match.group(1).strip()
+        return bool(match)
+
+    def _header(self, line, first, cells):
+        return _is_header(cells)
+
+    def _measure(self, line, first, cells):
+        match = MEASURE.match(first)
+        if not match:
+            return False
+        number = match.group(1)
+        if self.axis is None or self.objective is None:
+            self.errors.append(
+                _(
+                    "Ligne %(line)s : le moyen d'action %(number)s précède tout axe et tout "
+                    "objectif (« AXE 1 : … », « Objectif spécifique 1.1 : … »)."
+                )
+                % {"line": line, "number": number}
+            )
+            return True
+        if number in self.seen_numbers:
+            self.errors.append(
+                _("Ligne %(line)s : le numéro %(number)s est déjà utilisé à la ligne %(first)s.")
+                % {"line": line, "number": number, "first": self.seen_numbers[number]}
+            )
+            return True
+        self.seen_numbers[number] = line
+        self.measure = ParsedMeasure(line=line, number=number, title=match.group(2).strip())
+        self.objective.measures.append(self.measure)
+        self._measure_cells(cells[1:])
+        return True
+
+    def _measure_cells(self, cells):
+        measure = self.measure
+        if cells:
+            measure.responsibility = cells[0]
+        rest = cells[1:]
+        if rest and looks_like_schedule(rest[0]):
+            measure.schedule_text = rest.pop(0)
+            measure.years, measure.is_continuous = parse_schedule(measure.schedule_text)
+        elif rest:
+            measure.warnings.append(
+                _("Échéance non reconnue : « %(text)s ».") % {"text": rest[0]}
+                if rest[0]
+                else _("Échéance absente.")
+            )
+            measure.schedule_text = rest.pop(0)
+        if len(rest) >= 2:
+            budget_cells, indicator, target = rest[:-2], rest[-2], rest[-1]
+            if indicator.lower() not in NOT_APPLICABLE:
+                measure.indicator_parts.append(indicator)
+            measure.target_parts.append(target)
+        else:
+            budget_cells = rest
+        self._budget(budget_cells)
+
+    def _budget(self, cells):
+        budget = self.measure.budget
+        positional = len(cells) == 3
+        for index, cell in enumerate(cells):
+            if not cell or cell.lower() in NOT_APPLICABLE:
+                continue
+            money = parse_money(cell)
+            hours = parse_hours(cell) if money is None else None
+            if positional and index == 1 and hours is not None:
+                budget.staff_hours = hours
+            elif money and positional and index == 0:
+                budget.staff_amount = money[0]
+            elif money:
+                budget.other_amount += money[0]
+                if money[1]:
+                    budget.description = money[1]
+            elif hours is not None and not positional:
+                budget.staff_hours = hours
+            else:
+                budget.funding_source = f"{budget.funding_source} {cell}".strip()
+
+    def _total(self, line, first, cells):
+        nonempty = [(index, cell) for index, cell in enumerate(cells) if cell]
+        total_cells = [(index, TOTAL.match(cell)) for index, cell in nonempty]
+        labelled = [(index, match) for index, match in total_cells if match]
+        if labelled:
+            index, match = labelled[0]
+            amount = parse_money(match.group(1))
+        elif first == "" and len(nonempty) == 1 and parse_money(nonempty[0][1]):
+            index, amount = nonempty[0][0], parse_money(nonempty[0][1])
+        else:
+            return False
+        if self.measure is None:
+            self.plan.notes.append(
+                _("Ligne %(line)s : total hors mesure « %(text)s ».")
+                % {
+                    "line": line,
+                    "text": " ".join(cell for _, cell in nonempty),
+                }
+            )
+            return True
+        if amount:
+            self.measure.document_total = amount[0]
+        rest = list(cells)
+        rest[index] = ""
+        self._continuation(line, "", _trim(rest))
+        return True
+
+    def _expense(self, line, first, cells):
+        for kind, pattern in EXPENSE_LABELS.items():
+            if pattern.match(first):
+                amounts = [parse_money(cell) for cell in cells[1:] if parse_money(cell)]
+                if not amounts:
+                    return False
+                self.plan.expenses.append(
+                    ParsedExpense(kind=kind, label=first, amount=amounts[0][0])
+                )
+                self.measure = None
+                return True
+        return False
+
+    def _continuation(self, line, first, cells):
+        if first or self.measure is None:
+            return False
+        last = len(cells) - 1
+        for index, cell in enumerate(cells):
+            if not cell:
+                continue
+            if index == 1:
+                self.measure.responsibility = f"{self.measure.responsibility} {cell}".strip()
+            elif index == last and index >= 3:
+                self.measure.target_parts.append(cell)
+            elif index == last - 1 and index >= 3:
+                self.measure.indicator_parts.append(cell)
+            else:
+                self.measure.warnings.append(
+                    _("Ligne %(line)s : cellule non placée « %(text)s ».")
+                    % {"line": line, "text": cell}
+                )
+        return True
+
+    def _unplaced(self, line, cells):
+        text = " ".join(cell for cell in cells if cell)
+        if self.measure is not None and len(cells) == 1:
+            self.measure.title = f"{self.measure.title} {text}"
+            return
+        if self.plan.start_date is None and (period := parse_period(text)):
+            self.plan.start_date, self.plan.end_date = period
+        if self.axis is None:
+            self.plan.notes.append(text)
+        else:
+            self.plan.notes.append(
+                _("Ligne %(line)s : texte non placé « %(text)s ».") % {"line": line, "text": text}
+            )
+
+    def result(self):
+        if not self.plan.axes and not self.plan.measures and not self.errors:
+            raise PlanParseError(
+                [
+                    _(
+                        "Aucun axe ni moyen d'action reconnu : le document ne ressemble pas à un "
+                        "plan d'action (lignes « AXE 1 : … », « Objectif spécifique 1.1 : … », "
+                        "« 1.1.1 … »)."
+                    )
+                ]
+            )
+        if not self.plan.measures and not self.errors:
+            raise PlanParseError([_("Le document a des axes mais aucun moyen d'action numéroté.")])
+        if self.errors:
+            raise PlanParseError(self.errors)
+        for measure in self.plan.measures:
+            if not measure.total_matches_document:
+                measure.warnings.append(
+                    _(
+                        "Le total du document (%(document)s $) diffère de la somme des lignes "
+                        "budgétaires (%(computed)s $)."
+                    )
+                    % {"document": measure.document_total, "computed": measure.budget.total}
+                )
+        return self.plan
+
+
+def parse_rows(rows):
+    """Parse ``[(line number, [cell, …]), …]`` into a :class:`ParsedPlan`."""
+    parser = _Parser()
+    for line, cells in rows:
+        parser.feed(line, cells)
+    return parser.result()
+
+
+def rows_from_text(text):
+    return [(number, line.split("\t")) for number, line in enumerate(text.splitlines(), start=1)]
+
+
+def parse_text(text):
+    if not text or not text.strip():
+        raise PlanParseError([_("Le document est vide.")])
+    return parse_rows(rows_from_text(text))
+
+
+def target_value(text):
+    return number_from_text(text)
+
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def rows_from_xlsx(data):
+    """The first sheet of an .xlsx workbook as ``[(row number, [cell text, …]), …]``."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise PlanParseError([_("Ce classeur .xlsx est illisible.")]) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell_text(value) for value in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def text_from_bytes(data):
+    """Decode a text document (UTF-8, UTF-16 with BOM, or Windows-1252); refuse binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n\f")
+    if "\x00" in text or "\ufffd" in text or controls > len(text) / 100:
+        raise PlanParseError([_("Ce fichier n'est ni du texte ni un classeur .xlsx.")])
+    return text
+
+
+def check_size(size):
+    if size > MAX_DOCUMENT_BYTES:
+        raise PlanParseError(
+            [
+                _("Le fichier dépasse la taille maximale de %(size)s Mo.")
+                % {"size": MAX_DOCUMENT_BYTES // 2**20}
+            ]
+        )
+
+
+def rows_from_document(data):
+    """Rows of an uploaded plan document: an .xlsx workbook, or text copied from Word or a PDF."""
+    check_size(len(data))
+    if not data.strip():
+        raise PlanParseError([_("Le document est vide.")])
+    if data.startswith(XLSX_MAGIC):
+        return rows_from_xlsx(data)
+    return rows_from_text(text_from_bytes(data))
+
+
+def rows_as_text(rows):
+    """Rows back to tab-separated text: what the preview carries to the confirmation step."""
+    return "\n".join("\t".join(cells) for _, cells in rows)

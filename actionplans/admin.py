@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.forms import CheckboxSelectMultiple
+from django.http import Http404, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans import selectors, services
-from actionplans.forms import indicator_form_for_years
+from actionplans import exports, selectors, services
+from actionplans.forms import PlanSheetConfirmForm, PlanSheetImportForm, indicator_form_for_years
 from actionplans.models import (
     Axis,
     BudgetLine,
@@ -16,6 +19,8 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
+from actionplans.resources import MeasureResource
+from portal import permissions
 from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
 from portal.formatting import format_hours, format_money
 
@@ -61,6 +66,25 @@ class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.plan_years_sync(plan=form.instance)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/exporter/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="actionplans_plan_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, object_id, file_format):
+        plan = self.get_object(request, object_id)
+        if file_format not in exports.FORMATS:
+            raise Http404
+        filename, content_type, content = exports.plan_export(plan, file_format)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 class ObjectiveInline(ScopedTabularInline):
@@ -121,8 +145,13 @@ class BudgetLineInline(ScopedTabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(ImportMixin, TableScopedAdmin, SimpleHistoryAdmin):
+    """Measures; "Importer" takes back a plan spreadsheet exported from the plan page."""
+
     table_lookup = "objective__axis__plan__table"
+    resource_classes = [MeasureResource]
+    import_form_class = PlanSheetImportForm
+    confirm_form_class = PlanSheetConfirmForm
     list_display = ["number", "short_title", "plan", "schedule_text", "outside_pac", "total"]
     list_filter = [("objective__axis__plan", ScopedRelatedFilter), "is_continuous", "outside_pac"]
     search_fields = ["number", "title", "responsibility"]
@@ -151,6 +180,33 @@ class MeasureAdmin(TableScopedAdmin, SimpleHistoryAdmin):
         if db_field.name == "years":
             kwargs["widget"] = CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser or permissions.is_coordinator(request.user)
+
+    def _editable_plans(self, request):
+        plans = Plan.objects.select_related("table")
+        if request.user.is_superuser:
+            return plans
+        return plans.filter(table__in=permissions.coordinated_table_ids(request.user))
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "plans": self._editable_plans(request)}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        kwargs = super().get_confirm_form_kwargs(request, import_form)
+        return {**kwargs, "plans": self._editable_plans(request)}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["plan"] = import_form.cleaned_data["plan"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        plan = form.cleaned_data.get("plan") if form is not None and form.is_bound else None
+        return {"plan": plan} if plan else {}
 
     @admin.display(description=_("moyen d'action"))
     def short_title(self, measure):

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from actionplans.importing import preview_document
 from actionplans.models import Indicator, Plan
@@ -115,3 +116,21 @@ class PlanImportForm(forms.Form):
                 _("Le document ne donne pas les dates du plan : indiquez sa date de début."),
             )
         return cleaned
+
+
+class PlanSheetImportForm(ImportForm):
+    """import-export's import form, with the plan the spreadsheet belongs to."""
+
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label=_("Plan"))
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+
+
+class PlanSheetConfirmForm(ConfirmImportForm):
+    plan = forms.ModelChoiceField(queryset=Plan.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()

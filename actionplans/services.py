@@ -268,3 +268,37 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         for expense in parsed.expenses
     )
     return plan
+
+
+@transaction.atomic
+def measure_sheet_update(*, measure, years, budget, indicators):
+    """Apply a spreadsheet row to a measure, writing only what differs.
+
+    ``years``: PlanYear objects; ``budget``: staff_amount, staff_hours, other_amount,
+    funding_source of the measure's first budget line; ``indicators``: ``[(label, {PlanYear or
+    None: target text})]`` matched to the measure's indicators by position. Indicators the
+    sheet no longer lists are kept (remove them in the admin, where their history is visible).
+    """
+    if {year.pk for year in years} != {year.pk for year in measure.years.all()}:
+        measure.years.set(years)
+    lines = list(measure.budget_lines.all())
+    line = lines[0] if lines else None
+    if line is None and any(budget.values()):
+        BudgetLine.objects.create(measure=measure, **budget)
+    elif line is not None:
+        changed = [name for name, value in budget.items() if getattr(line, name) != value]
+        if changed:
+            for name in changed:
+                setattr(line, name, budget[name])
+            line.full_clean()
+            line.save(update_fields=changed)
+    existing = list(measure.indicators.all())
+    for position, (label, texts) in enumerate(indicators):
+        if position < len(existing):
+            indicator = existing[position]
+            if indicator.label != label:
+                indicator.label = label
+                indicator.save(update_fields=["label"])
+        else:
+            indicator = Indicator.objects.create(measure=measure, label=label, position=position)
+        indicator_targets_set(indicator=indicator, texts_by_year=texts)

@@ -205,3 +205,62 @@ def run(*, tables=100, measures_per_plan=60, out=print):
     for page in pages(plans[len(plans) // 2]):
         ms, queries, peak = measure_page(staff if page.admin else anonymous, page.url)
         out(f"{page.name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    out("")
+    run_plan_transfer(out=out)
+
+
+def synthetic_plan_text(measures=300):
+    """A plan document in the Beauce layout with ``measures`` measures (10 axes × 3 objectives)."""
+    lines = ["PLAN D'ACTION", "Version complète (Du 1 avril 2024 au 31 mars 2027)"]
+    per_objective = max(1, measures // 30)
+    for axis in range(1, 11):
+        lines.append(f"AXE {axis} : Axe d'intervention numéro {axis}\t\t\t\t\t\t\t")
+        for objective in range(1, 4):
+            lines.append(f"Objectif spécifique {axis}.{objective} : Objectif {axis}.{objective}")
+            lines.append(
+                "Moyens d'action\tResponsables Partenaires\tÉchéance\tBudget\t\t\tRésultats attendus\t"
+            )
+            lines.append("\t\t\tRH\tHR\tAutres\tIndicateurs\tCibles")
+            for number in range(1, per_objective + 1):
+                lines.append(
+                    f"{axis}.{objective}.{number} Organiser des activités interculturelles\t"
+                    f"MRC, organisme d'accueil\tAns 1-2-3\t11 340\\$\t90\t6 000\\$\tNb d'activités\t"
+                    f"An 1 : 19 activités An 2: 19 activités An 3: 19 activités"
+                )
+                lines.append("\t\t\tTotal : 17 340\\$\t\t\t\t")
+    lines.append("Frais de gestion\t\t\t13 000\\$")
+    return "\n".join(lines)
+
+
+def timed(function):
+    """``(result, milliseconds, queries, peak MiB)``: timed on a first call, memory traced on a
+    second one (tracing slows Python down, so it never runs while the clock does)."""
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = function()
+    elapsed = (time.perf_counter() - started) * 1000
+    tracemalloc.start()
+    function()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return result, elapsed, len(queries), peak / 2**20
+
+
+def run_plan_transfer(*, measures=300, out=print):
+    from actionplans.exports import plan_export
+    from actionplans.importing import import_document, preview_document
+
+    table = Table.objects.first()
+    text = synthetic_plan_text(measures).encode()
+    out(
+        f"{'plan de ' + str(measures) + ' mesures':<32} {'temps (ms)':>11} {'requêtes':>9} {'mémoire (Mio)':>14}"
+    )
+    preview, ms, queries, peak = timed(lambda: preview_document(data=text))
+    out(f"{'Lecture du document':<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    plan, ms, queries, peak = timed(
+        lambda: import_document(table=table, preview=preview, title="Plan synthétique 300")
+    )
+    out(f"{'Importation (création)':<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    for file_format in ("xlsx", "csv", "json"):
+        _, ms, queries, peak = timed(lambda file_format=file_format: plan_export(plan, file_format))
+        out(f"{'Exportation ' + file_format:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")

@@ -180,3 +180,28 @@ def test_command_refuses_bad_input_with_a_message(table_a, tmp_path):
     with pytest.raises(CommandError, match="Date de début invalide"):
         call_command("import_plan", str(BEAUCE), "--table", table_a.slug, "--start", "hier")
     assert not Plan.objects.exists()
+
+
+def test_import_and_export_use_bulk_queries_not_one_per_measure(table_a):
+    """Ten times the measures costs a few more batches (SQLite caps parameters per query),
+    never a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans.exports import plan_export
+    from actionplans.importing import import_document, preview_document
+    from portal.bench import synthetic_plan_text
+
+    counts = []
+    for size in (30, 300):
+        preview = preview_document(data=synthetic_plan_text(size).encode())
+        with CaptureQueriesContext(connection) as imported:
+            plan = import_document(table=table_a, preview=preview, title=f"Plan {size}")
+        assert Measure.objects.of_plan(plan).count() == size
+        with CaptureQueriesContext(connection) as exported:
+            plan_export(plan, "xlsx")
+            plan_export(plan, "json")
+        counts.append((len(imported), len(exported)))
+    (small_import, small_export), (large_import, large_export) = counts
+    assert large_import < small_import * 3 and large_import < 300 / 4
+    assert large_export < small_export * 3 and large_export < 300 / 10

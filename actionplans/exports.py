@@ -1,0 +1,144 @@
+"""Files out: a plan as open data (JSON) or as a spreadsheet (XLSX, CSV).
+
+Each function returns ``(filename, content_type, content)``; views and commands only wrap it.
+"""
+
+import json
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import translation
+
+from actionplans.models import Axis, Indicator, Measure, Objective
+from actionplans.resources import MeasureResource
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMATS = tuple(CONTENT_TYPES)
+
+
+def _number(value):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _measure_data(measure):
+    lines = list(measure.budget_lines.all())
+    return {
+        "number": measure.number,
+        "title": measure.title,
+        "responsibility": measure.responsibility,
+        "leads": [organisation.name for organisation in measure.leads.all()],
+        "partners": [organisation.name for organisation in measure.partners.all()],
+        "schedule": {
+            "years": [year.number for year in measure.years.all()],
+            "continuous": measure.is_continuous,
+            "text": measure.schedule_text,
+        },
+        "outside_pac": measure.outside_pac,
+        "budget": {
+            "staff_amount": _number(sum((line.staff_amount for line in lines), Decimal(0))),
+            "staff_hours": _number(sum((line.staff_hours for line in lines), Decimal(0))),
+            "other_amount": _number(sum((line.other_amount for line in lines), Decimal(0))),
+            "total": _number(measure.budget_total),
+            "funding_sources": sorted(
+                {line.funding_source for line in lines if line.funding_source}
+            ),
+        },
+        "indicators": [
+            {
+                "label": indicator.label,
+                "unit": indicator.unit,
+                "cumulative": indicator.is_cumulative,
+                "baseline": _number(indicator.baseline),
+                "targets": [
+                    {
+                        "year": target.year.number if target.year else None,
+                        "value": _number(target.value),
+                        "text": target.text,
+                    }
+                    for target in indicator.targets.all()
+                ],
+            }
+            for indicator in measure.indicators.all()
+        ],
+    }
+
+
+def plan_data(plan):
+    """The plan nested as axes → objectives → measures → indicators → targets."""
+    measures = Measure.objects.prefetch_related(
+        "leads",
+        "partners",
+        "years",
+        "budget_lines",
+        Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
+    )
+    axes = Axis.objects.filter(plan=plan).prefetch_related(
+        Prefetch("objectives", Objective.objects.prefetch_related(Prefetch("measures", measures)))
+    )
+    axes_data = [
+        {
+            "number": axis.number,
+            "title": axis.title,
+            "objectives": [
+                {
+                    "number": objective.number,
+                    "title": objective.title,
+                    "measures": [_measure_data(measure) for measure in objective.measures.all()],
+                }
+                for objective in axis.objectives.all()
+            ],
+        }
+        for axis in axes
+    ]
+    expenses = list(plan.expenses.all())
+    measures_total = sum(
+        (m["budget"]["total"] for a in axes_data for o in a["objectives"] for m in o["measures"]), 0
+    )
+    return {
+        "slug": plan.slug,
+        "title": plan.title,
+        "table": {"name": plan.table.name, "slug": plan.table.slug},
+        "start_date": plan.start_date.isoformat(),
+        "end_date": plan.end_date.isoformat(),
+        "status": plan.status,
+        "funding_programme": plan.funding_programme,
+        "general_objective": plan.general_objective,
+        "years": [
+            {
+                "number": year.number,
+                "start_date": year.start_date.isoformat(),
+                "end_date": year.end_date.isoformat(),
+            }
+            for year in plan.years.all()
+        ],
+        "budget": {
+            "measures_total": measures_total,
+            "expenses": [
+                {"kind": expense.kind, "label": expense.label, "amount": _number(expense.amount)}
+                for expense in expenses
+            ],
+            "total": measures_total + sum(_number(expense.amount) for expense in expenses),
+        },
+        "axes": axes_data,
+    }
+
+
+def plan_export(plan, file_format, lang="fr"):
+    """``(filename, content_type, bytes)`` of ``plan`` as json, csv or xlsx."""
+    if file_format not in CONTENT_TYPES:
+        raise ValueError(file_format)
+    with translation.override(lang):
+        if file_format == "json":
+            content = json.dumps(plan_data(plan), ensure_ascii=False, indent=2).encode()
+        else:
+            resource = MeasureResource(plan=plan)
+            dataset = resource.export(queryset=resource.get_queryset())
+            content = dataset.xlsx if file_format == "xlsx" else dataset.csv.encode("utf-8-sig")
+    return f"{plan.slug}.{file_format}", CONTENT_TYPES[file_format], content

@@ -1,0 +1,302 @@
+"""A plan as a spreadsheet: one row per measure, for the XLSX/CSV round trip.
+
+Built on django-import-export. Each row carries the measure's axis and objective (read-only),
+its own fields, its schedule as plan years, its first budget line, and its indicators with
+their targets per plan year (one line per indicator inside the cell). Importing a file back
+updates measures of the chosen plan, matched by number; a row equal to what the plan holds
+is skipped, so an unchanged file changes nothing.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import CachedInstanceLoader
+from import_export.widgets import BooleanWidget
+
+from actionplans.models import Indicator, Measure
+from actionplans.services import measure_sheet_update
+
+NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
+
+
+class FrenchBooleanWidget(BooleanWidget):
+    """Oui / Non in the sheet; also reads 1/0, true/false, x."""
+
+    def render(self, value, obj=None, **kwargs):
+        return _("Oui") if value else _("Non")
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        return text in {"oui", "yes", "1", "true", "vrai", "x"}
+
+
+def _lines(value):
+    return [line.strip() for line in str(value or "").splitlines()]
+
+
+def _decimal(value, column):
+    text = str(value if value is not None else "").strip().replace("\u00a0", "").replace(" ", "")
+    text = text.replace("$", "").replace(",", ".").rstrip("h")
+    if not text:
+        return Decimal(0)
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise ValidationError(
+            _("« %(value)s » n'est pas un nombre (colonne %(column)s).")
+            % {"value": value, "column": column}
+        ) from error
+    if number < 0:
+        raise ValidationError(
+            _("Un montant ne peut pas être négatif (colonne %(column)s).") % {"column": column}
+        )
+    return number
+
+
+def _canonical(value):
+    """A cell as comparable text: numbers lose their trailing zeros, booleans become Oui/Non."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    text = str(value).strip().replace("\r\n", "\n")
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return text
+    return format(number.normalize(), "f") if number.is_finite() else text
+
+
+class MeasureResource(resources.ModelResource):
+    axis = Field(column_name=gettext_lazy("Axe"), readonly=True)
+    objective = Field(column_name=gettext_lazy("Objectif spécifique"), readonly=True)
+    number = Field(attribute="number", column_name=gettext_lazy("Numéro"))
+    title = Field(attribute="title", column_name=gettext_lazy("Moyen d'action"))
+    responsibility = Field(
+        attribute="responsibility", column_name=gettext_lazy("Responsables et partenaires")
+    )
+    schedule_text = Field(attribute="schedule_text", column_name=gettext_lazy("Échéance"))
+    years = Field(column_name=gettext_lazy("Années du plan"))
+    is_continuous = Field(
+        attribute="is_continuous",
+        column_name=gettext_lazy("En continu"),
+        widget=FrenchBooleanWidget(),
+    )
+    outside_pac = Field(
+        attribute="outside_pac",
+        column_name=gettext_lazy("Hors demande PAC"),
+        widget=FrenchBooleanWidget(),
+    )
+    staff_amount = Field(column_name=gettext_lazy("RH ($)"))
+    staff_hours = Field(column_name=gettext_lazy("Heures"))
+    other_amount = Field(column_name=gettext_lazy("Autres ($)"))
+    funding_source = Field(column_name=gettext_lazy("Source de financement"))
+    total = Field(column_name=gettext_lazy("Total ($)"), readonly=True)
+    indicators = Field(column_name=gettext_lazy("Indicateurs"))
+    target_plan = Field(column_name=gettext_lazy("Cible pour le plan"))
+
+    class Meta:
+        model = Measure
+        fields = (
+            "axis",
+            "objective",
+            "number",
+            "title",
+            "responsibility",
+            "schedule_text",
+            "years",
+            "is_continuous",
+            "outside_pac",
+            *NUMBER_COLUMNS,
+            "funding_source",
+            "total",
+            "indicators",
+            "target_plan",
+        )
+        import_id_fields = ("number",)
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        instance_loader_class = CachedInstanceLoader
+
+    def __init__(self, plan=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.plan_years = list(plan.years.all()) if plan else []
+        for year in self.plan_years:
+            self.fields[f"target_year_{year.number}"] = Field(
+                column_name=_("Cible an %(number)s") % {"number": year.number}
+            )
+
+    def get_export_order(self):
+        years = [f"target_year_{year.number}" for year in self.plan_years]
+        *columns, target_plan = self._meta.fields
+        return (*columns, *years, target_plan)
+
+    get_import_order = get_export_order
+
+    def get_queryset(self):
+        return (
+            Measure.objects.of_plan(self.plan)
+            .select_related("objective__axis")
+            .prefetch_related(
+                "years",
+                "budget_lines",
+                Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
+            )
+            .in_plan_order()
+        )
+
+    def export_field(self, field, instance, **kwargs):
+        name = self.get_field_name(field)
+        if name.startswith("target_year_"):
+            number = int(name.rsplit("_", 1)[1])
+            year = next(year for year in self.plan_years if year.number == number)
+            return self._targets(instance, year.pk)
+        return super().export_field(field, instance, **kwargs)
+
+    def dehydrate_axis(self, measure):
+        axis = measure.objective.axis
+        return f"{axis.number} : {axis.title}"
+
+    def dehydrate_objective(self, measure):
+        return f"{measure.objective.number} : {measure.objective.title}"
+
+    def dehydrate_years(self, measure):
+        return ", ".join(str(year.number) for year in measure.years.all())
+
+    def _budget_line(self, measure):
+        lines = measure.budget_lines.all()
+        return lines[0] if lines else None
+
+    def _budget_value(self, measure, attribute):
+        line = self._budget_line(measure)
+        value = getattr(line, attribute) if line else None
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else format(value.normalize(), "f")
+
+    def dehydrate_staff_amount(self, measure):
+        return self._budget_value(measure, "staff_amount")
+
+    def dehydrate_staff_hours(self, measure):
+        return self._budget_value(measure, "staff_hours")
+
+    def dehydrate_other_amount(self, measure):
+        return self._budget_value(measure, "other_amount")
+
+    def dehydrate_funding_source(self, measure):
+        return self._budget_value(measure, "funding_source")
+
+    def dehydrate_total(self, measure):
+        return format(measure.budget_total.normalize(), "f")
+
+    def dehydrate_indicators(self, measure):
+        return "\n".join(indicator.label for indicator in measure.indicators.all())
+
+    def _targets(self, measure, year_id):
+        lines = []
+        for indicator in measure.indicators.all():
+            texts = {target.year_id: target.text for target in indicator.targets.all()}
+            lines.append(texts.get(year_id, ""))
+        return "\n".join(lines).rstrip("\n") if any(lines) else ""
+
+    def dehydrate_target_plan(self, measure):
+        return self._targets(measure, None)
+
+    def _editable_fields(self):
+        return [field for field in self.get_import_fields() if not field.readonly]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        for field in self._editable_fields():
+            if field.column_name not in row:
+                continue
+            exported = self.export_field(field, original)
+            if _canonical(exported) != _canonical(row[field.column_name]):
+                return False
+        return True
+
+    def import_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            raise ValidationError(
+                _("Le moyen d'action %(number)s n'existe pas dans ce plan.")
+                % {"number": row.get(str(self.fields["number"].column_name))}
+            )
+        super().import_instance(instance, row, **kwargs)
+        instance.sheet_values = self._sheet_values(row)
+
+    def _sheet_values(self, row):
+        def cell(name):
+            return row.get(str(self.fields[name].column_name))
+
+        years_text = str(cell("years") or "")
+        try:
+            years = sorted(
+                {int(part) for part in years_text.replace(";", ",").split(",") if part.strip()}
+            )
+        except ValueError as error:
+            raise ValidationError(
+                _("Années du plan illisibles : « %(value)s » (p. ex. 1, 2, 3).")
+                % {"value": years_text}
+            ) from error
+        known = {year.number: year for year in self.plan_years}
+        if unknown := [number for number in years if number not in known]:
+            raise ValidationError(
+                _("Année(s) hors du plan : %(years)s.") % {"years": ", ".join(map(str, unknown))}
+            )
+        budget = {
+            name: _decimal(cell(name), self.fields[name].column_name) for name in NUMBER_COLUMNS
+        }
+        budget["funding_source"] = str(cell("funding_source") or "").strip()
+        labels = _lines(cell("indicators"))
+        targets = {
+            year.number: _lines(cell(f"target_year_{year.number}")) for year in self.plan_years
+        }
+        targets[None] = _lines(cell("target_plan"))
+        indicators = [
+            (
+                label,
+                {
+                    known.get(number): texts[index] if index < len(texts) else ""
+                    for number, texts in targets.items()
+                },
+            )
+            for index, label in enumerate(labels)
+            if label
+        ]
+        return {
+            "years": [known[number] for number in years],
+            "budget": budget,
+            "indicators": indicators,
+        }
+
+    def before_import(self, dataset, **kwargs):
+        expected = [str(field.column_name) for field in self._editable_fields()]
+        missing = [column for column in expected if column not in (dataset.headers or [])]
+        if missing:
+            raise ValueError(
+                _(
+                    "Ce fichier n'est pas un tableur de plan exporté du portail : colonne(s) "
+                    "manquante(s) : %(columns)s."
+                )
+                % {"columns": ", ".join(missing)}
+            )
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """All or nothing: a file with any invalid row changes no measure."""
+        with transaction.atomic():
+            result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+            if result.has_errors() or result.has_validation_errors():
+                transaction.set_rollback(True)
+        return result
+
+    def after_save_instance(self, instance, row, **kwargs):
+        measure_sheet_update(measure=instance, **instance.sheet_values)

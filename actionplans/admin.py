@@ -9,9 +9,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from actionplans import exports, selectors, services
 from actionplans.forms import PlanSheetConfirmForm, PlanSheetImportForm, indicator_form_for_years
 from actionplans.models import (
+    ActivityReport,
     Axis,
     BudgetLine,
     Indicator,
+    IndicatorValue,
     Measure,
     Objective,
     Plan,
@@ -247,3 +249,26 @@ class IndicatorAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["label", "measure__number", "measure__title"]
     fields = ["measure", "label", "unit", "is_cumulative", "baseline", "position"]
     autocomplete_fields = ["measure"]
+
+
+class IndicatorValueInline(ScopedTabularInline):
+    model = IndicatorValue
+    fields = ["indicator", "value"]
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    """Reports are written on the web forms; here coordinators search them and read their history."""
+
+    table_lookup = "measure__objective__axis__plan__table"
+    list_display = ["date", "title", "measure", "organisation", "status", "is_deleted"]
+    list_filter = ["status", "is_deleted", ("measure__objective__axis__plan", ScopedRelatedFilter)]
+    list_select_related = ["measure", "organisation"]
+    search_fields = ["title", "description", "measure__number", "organisation__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["measure", "municipalities", "event"]
+    readonly_fields = ["author", "organisation", "submitted_at", "reviewed_by", "reviewed_at"]
+    inlines = [IndicatorValueInline]
+
+    def has_add_permission(self, request):
+        return False

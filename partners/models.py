@@ -259,3 +259,54 @@ class Meeting(models.Model):
     def clean(self):
         if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
             raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
+
+
+class Invitation(models.Model):
+    """A person invited by e-mail to an organisation with a role; the link sets their password."""
+
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("Partenaire")
+        COORDINATOR = "coordinator", _("Coordination de table")
+        MINISTRY = "ministry", _("Ministère")
+        MUNICIPALITY = "municipality", _("Municipalité")
+
+    email = models.EmailField(_("courriel"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    table = models.ForeignKey(
+        Table,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("table"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("compte"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sent_invitations",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"

@@ -1,8 +1,20 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 
+from partners.forms import InvitationForm
 from partners.models import Table
 from partners.selectors import table_for_page
+from partners.services import InvitationError, invitation_accept, invitation_create
+from portal import permissions
 
 
 def table_detail(request, slug):
@@ -11,3 +23,49 @@ def table_detail(request, slug):
     except Table.DoesNotExist as error:
         raise Http404 from error
     return render(request, "partners/table_detail.html", {"table": table})
+
+
+@login_required
+def invite(request):
+    """Coordinators invite partners and municipality contacts to their table."""
+    tables = permissions.coordinated_table_ids(request.user)
+    if not tables:
+        raise PermissionDenied(_("Seule la coordination d'une table peut inviter."))
+    form = InvitationForm(request.POST or None, tables=tables)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+                table=form.cleaned_data["table"],
+                invited_by=request.user,
+                title=form.cleaned_data["title"],
+            )
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("dashboard")
+    return render(request, "partners/invite.html", {"form": form})
+
+
+def accept_invitation(request, uidb64, token):
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "partners/invitation_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        invitation_accept(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
+        return redirect("dashboard")
+    return render(request, "partners/accept_invitation.html", {"form": form, "invited": user})

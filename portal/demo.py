@@ -1,10 +1,11 @@
 """Demo data from ``fixtures/``: idempotent, so that loading twice changes nothing."""
 
 import tomllib
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -213,7 +214,7 @@ DEMO_ACCOUNTS = [
         "table-immigration-d-autray",
     ),
     ("ministere@tables-immigration.example", "ministry", None),
-    ("partenaire.pais@tables-immigration.example", "partner", "pais"),
+    ("partenaire.cje@tables-immigration.example", "partner", "cje-beauce"),
     ("municipalite.fortierville@tables-immigration.example", "municipality", "fortierville"),
 ]
 
@@ -225,6 +226,9 @@ def load_accounts():
         user, created = User.objects.get_or_create(username=email, defaults={"email": email})
         if created:
             user.set_password(DEMO_PASSWORD)
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         user.is_superuser = role == "superuser"
         user.is_staff = role in {"superuser", "coordinator", "ministry"}
         user.save()
@@ -266,6 +270,49 @@ def load_accounts():
     return [(email, role) for email, role, _ in DEMO_ACCOUNTS]
 
 
+DEMO_REPORTS = [
+    # (measure, date, title, participants, indicator value, status)
+    (
+        "1.3.1",
+        date(2023, 6, 15),
+        "Fête des voisins interculturelle à Saint-Georges",
+        85,
+        6,
+        "approved",
+    ),
+    ("1.3.1", date(2023, 9, 20), "Souper communautaire aux saveurs du monde", 60, 5, "approved"),
+    ("1.3.2", date(2024, 2, 8), "Café-jasette en français", 14, 3, "submitted"),
+    ("1.3.4", date(2024, 5, 4), "Accompagnement au festival local", 9, None, "draft"),
+]
+
+
+def load_reports():
+    """A few activities of the CJE on the Beauce plan, in each state of the review."""
+    from actionplans.models import ActivityReport, IndicatorValue
+
+    plan = Plan.objects.get(slug=BEAUCE_PLAN["slug"])
+    author = get_user_model().objects.get(username="partenaire.cje@tables-immigration.example")
+    organisation = Organisation.objects.get(slug="cje-beauce")
+    for number, day, title, participants, value, status in DEMO_REPORTS:
+        measure = Measure.objects.of_plan(plan).get(number=number)
+        report, _ = ActivityReport.objects.update_or_create(
+            measure=measure,
+            title=title,
+            defaults={
+                "organisation": organisation,
+                "author": author,
+                "date": day,
+                "participants": participants,
+                "status": status,
+            },
+        )
+        indicator = measure.indicators.first()
+        if value is not None and indicator is not None:
+            IndicatorValue.objects.update_or_create(
+                report=report, indicator=indicator, defaults={"value": value}
+            )
+
+
 @transaction.atomic
 def load_demo():
     load_geography()
@@ -273,4 +320,6 @@ def load_demo():
     load_pari_plan()
     load_beauce_plan()
     load_events()
-    return load_accounts()
+    accounts = load_accounts()
+    load_reports()
+    return accounts

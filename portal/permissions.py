@@ -17,14 +17,34 @@ def _roles(user):
     if cached is not None:
         return cached
     if not user.is_authenticated or not user.is_active:
-        roles = {"ministry": False, "tables": frozenset()}
+        roles = {
+            "ministry": False,
+            "tables": frozenset(),
+            "organisation": None,
+            "municipalities": frozenset(),
+        }
     else:
+        from partners.models import Person
+
+        person = Person.objects.filter(user=user).select_related("organisation").first()
+        municipalities = set()
+        if person is not None:
+            municipalities |= set(person.municipalities_contact.values_list("pk", flat=True))
+            if person.organisation.kind == "municipality" and person.organisation.municipality_id:
+                municipalities.add(person.organisation.municipality_id)
         roles = {
             "ministry": user.groups.filter(name=MINISTRY_GROUP).exists(),
             "tables": frozenset(user.coordinated_tables.values_list("pk", flat=True)),
+            "organisation": person.organisation_id if person else None,
+            "municipalities": frozenset(municipalities),
         }
     user._portal_roles = roles
     return roles
+
+
+def forget_roles(user):
+    """Drop the cached role facts (after an invitation or a role change)."""
+    user.__dict__.pop("_portal_roles", None)
 
 
 def ministry_group():
@@ -65,3 +85,112 @@ def can_manage_table(user, table_id):
     if not user.is_active:
         return False
     return user.is_superuser or table_id in coordinated_table_ids(user)
+
+
+def has_mfa(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_mfa(user):
+    """Coordinators and ministry staff must use TOTP; superusers too (they see everything)."""
+    privileged = user.is_superuser or is_coordinator(user) or is_ministry(user)
+    return privileged and not has_mfa(user)
+
+
+def organisation_id(user):
+    """The organisation a partner (or municipality contact) belongs to, through their person."""
+    return _roles(user)["organisation"]
+
+
+def municipality_ids(user):
+    return _roles(user)["municipalities"]
+
+
+def is_partner(user):
+    return organisation_id(user) is not None
+
+
+# Activity reports -------------------------------------------------------------------------
+
+
+def _measure_table_id(measure):
+    return measure.objective.axis.plan.table_id
+
+
+def can_report_on_measure(user, measure):
+    """Partners report on measures their organisation leads or partners; coordinators on
+    their table's measures."""
+    if not user.is_active:
+        return False
+    if user.is_superuser or _measure_table_id(measure) in coordinated_table_ids(user):
+        return True
+    org = organisation_id(user)
+    if org is None:
+        return False
+    return measure.leads.filter(pk=org).exists() or measure.partners.filter(pk=org).exists()
+
+
+def reportable_measures(user):
+    """Measures of published or draft plans that ``user`` may report on."""
+    from django.db.models import Q
+
+    from actionplans.models import Measure
+
+    if not user.is_active:
+        return Measure.objects.none()
+    if user.is_superuser:
+        return Measure.objects.all()
+    condition = Q(objective__axis__plan__table__in=coordinated_table_ids(user))
+    if (org := organisation_id(user)) is not None:
+        condition |= Q(leads=org) | Q(partners=org)
+    return Measure.objects.filter(condition).distinct()
+
+
+def visible_reports(user):
+    """Reports ``user`` may read: their organisation's, their tables', their municipality's
+    approved ones, everything for the ministry."""
+    from django.db.models import Q
+
+    from actionplans.models import ActivityReport
+
+    reports = ActivityReport.objects.alive()
+    if not user.is_active or not user.is_authenticated:
+        return reports.none()
+    if sees_all_tables(user):
+        return reports
+    condition = Q(measure__objective__axis__plan__table__in=coordinated_table_ids(user))
+    condition |= Q(author=user)
+    if (org := organisation_id(user)) is not None:
+        condition |= Q(organisation=org)
+    if municipalities := municipality_ids(user):
+        condition |= Q(municipalities__in=municipalities, status="approved")
+    return reports.filter(condition).distinct()
+
+
+def can_view_report(user, report):
+    return visible_reports(user).filter(pk=report.pk).exists()
+
+
+def can_edit_report(user, report):
+    """Authors and their organisation edit their reports; coordinators edit their table's."""
+    if report.is_deleted or not user.is_active:
+        return False
+    if user.is_superuser or _measure_table_id(report.measure) in coordinated_table_ids(user):
+        return True
+    return report.author_id == user.pk or report.organisation_id == organisation_id(user)
+
+
+def can_review_report(user, report):
+    """Only the table's coordinators (and superusers) approve or send back; never the author's
+    own organisation, never the ministry."""
+    if report.is_deleted or not user.is_active:
+        return False
+    return user.is_superuser or _measure_table_id(report.measure) in coordinated_table_ids(user)
+
+
+def can_export_reports(user, table_id):
+    return can_view_table(user, table_id) and (
+        user.is_superuser or is_ministry(user) or table_id in coordinated_table_ids(user)
+    )

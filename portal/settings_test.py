@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Most tests log in with force_login; tests/portal/test_accounts.py turns the MFA rule on.
+REQUIRE_STAFF_MFA = False

@@ -16,3 +16,9 @@ register.filter("longdate", formatting.format_date)
 @register.simple_tag
 def time_range(start, end):
     return formatting.format_time_range(start, end)
+
+
+@register.filter
+def dictkey(mapping, key):
+    """``{{ rollups|dictkey:axis.pk }}``: a dictionary entry by a variable key."""
+    return mapping.get(key)

@@ -203,3 +203,23 @@ def measure_in(plan, number, **kwargs):
     axis = plan.axes.first() or AxisFactory(plan=plan, number=1)
     objective = axis.objectives.first() or ObjectiveFactory(axis=axis, number="1.1")
     return MeasureFactory(objective=objective, number=number, **kwargs)
+
+
+class ActivityReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplans.ActivityReport"
+
+    measure = factory.SubFactory(MeasureFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    author = factory.SubFactory(UserFactory)
+    date = date(2023, 6, 15)
+    title = factory.Sequence(lambda n: f"Activité {n}")
+    participants = 20
+    status = "approved"
+
+
+def partner_of(organisation, **kwargs):
+    """A non-staff account whose person belongs to ``organisation``."""
+    user = UserFactory(**kwargs)
+    PersonFactory(organisation=organisation, user=user)
+    return user

@@ -187,50 +187,79 @@ def measure_status(progress, scheduled_years, today):
     return Status.IN_PROGRESS
 
 
+def _measure_progress(measure, years, values, counts, today):
+    count, last = counts.get(measure.pk, (0, None))
+    progress = MeasureProgress(
+        measure=measure,
+        indicators=[
+            _indicator_progress(indicator, years, values[indicator.pk])
+            for indicator in measure.indicators.all()
+        ],
+        reports=count,
+        last_report=last,
+    )
+    scheduled = list(measure.years.all()) or ([] if measure.is_continuous else years)
+    progress.status = measure_status(progress, scheduled, today)
+    return progress
+
+
+def _approved_values(**filters):
+    values = defaultdict(list)
+    for indicator_id, day, value in IndicatorValue.objects.filter(
+        report__status=ActivityReport.Status.APPROVED, report__is_deleted=False, **filters
+    ).values_list("indicator_id", "report__date", "value"):
+        values[indicator_id].append((day, value))
+    return values
+
+
+def _report_counts(reports):
+    return {
+        row["measure_id"]: (row["count"], row["last"])
+        for row in reports.values("measure_id").annotate(count=Count("id"), last=Max("date"))
+    }
+
+
 def plan_progress(plan, today=None, axes=None):
-    """``(axes, {measure pk: MeasureProgress}, {objective pk / axis pk: Rollup})``.
+    """``(axes, {measure pk: MeasureProgress}, {"objectives"/"axes": {pk: Rollup}})``.
 
     ``axes`` is the plan tree of :func:`~actionplans.selectors.plan_tree`, fetched if not given.
     """
     today = today or timezone.localdate()
     axes = plan_tree(plan) if axes is None else axes
     years = list(plan.years.all())
-    values = defaultdict(list)
-    for indicator_id, day, value in IndicatorValue.objects.filter(
-        report__status=ActivityReport.Status.APPROVED,
-        report__is_deleted=False,
-        indicator__measure__objective__axis__plan=plan,
-    ).values_list("indicator_id", "report__date", "value"):
-        values[indicator_id].append((day, value))
-    counts = {
-        row["measure_id"]: (row["count"], row["last"])
-        for row in ActivityReport.objects.approved()
-        .of_plan(plan)
-        .values("measure_id")
-        .annotate(count=Count("id"), last=Max("date"))
-    }
+    values = _approved_values(indicator__measure__objective__axis__plan=plan)
+    counts = _report_counts(ActivityReport.objects.approved().of_plan(plan))
     measures, objective_rollups, axis_rollups = {}, {}, {}
     for axis in axes:
         axis_rollup = axis_rollups[axis.pk] = Rollup()
         for objective in axis.objectives.all():
             objective_rollup = objective_rollups[objective.pk] = Rollup()
             for measure in objective.measures.all():
-                count, last = counts.get(measure.pk, (0, None))
-                progress = MeasureProgress(
-                    measure=measure,
-                    indicators=[
-                        _indicator_progress(indicator, years, values[indicator.pk])
-                        for indicator in measure.indicators.all()
-                    ],
-                    reports=count,
-                    last_report=last,
-                )
-                scheduled = list(measure.years.all()) or ([] if measure.is_continuous else years)
-                progress.status = measure_status(progress, scheduled, today)
+                progress = _measure_progress(measure, years, values, counts, today)
                 measures[measure.pk] = progress
                 objective_rollup.measures.append(progress)
                 axis_rollup.measures.append(progress)
     return axes, measures, {"objectives": objective_rollups, "axes": axis_rollups}
+
+
+def measures_progress(measures, today=None):
+    """Progress of measures from any plans, in a fixed number of queries: ``[MeasureProgress]``.
+
+    ``measures`` must come with ``objective__axis__plan`` selected and ``indicators__targets``,
+    ``years`` and ``objective__axis__plan__years`` prefetched (see
+    :func:`actionplans.selectors.measures_for_progress`).
+    """
+    today = today or timezone.localdate()
+    measures = list(measures)
+    pks = [measure.pk for measure in measures]
+    values = _approved_values(indicator__measure__in=pks)
+    counts = _report_counts(ActivityReport.objects.approved().filter(measure__in=pks))
+    return [
+        _measure_progress(
+            measure, list(measure.objective.axis.plan.years.all()), values, counts, today
+        )
+        for measure in measures
+    ]
 
 
 def current_year(plan, today=None):

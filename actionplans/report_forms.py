@@ -124,6 +124,11 @@ class ActivityReportForm(forms.ModelForm):
             return None
 
     @property
+    def selected_measure(self):
+        """The measure the form is built for (its indicators, municipalities, events)."""
+        return self.measure
+
+    @property
     def indicator_fields(self):
         return [self[f"indicator_{indicator.pk}"] for indicator in self.indicators]
 

@@ -63,11 +63,12 @@ def report_list(request):
 def report_create(request):
     if not permissions.reportable_measures(request.user).exists():
         raise PermissionDenied(_("Votre compte n'est rattaché à aucun moyen d'action."))
-    initial = {"measure": request.GET.get("mesure")} if request.GET.get("mesure") else {}
+    chosen = request.GET.get("mesure") or request.GET.get("measure")
+    initial = {"measure": chosen} if chosen else {}
     form = ActivityReportForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
-    if request.method == "POST" and "choose" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.organisation_id = _reporting_organisation(request.user, report.measure)
         reporting.report_save(
@@ -97,7 +98,7 @@ def report_update(request, pk):
     form = ActivityReportForm(
         request.POST or None, request.FILES or None, user=request.user, instance=report
     )
-    if request.method == "POST" and "choose" not in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         was_approved = report.status == ActivityReport.Status.APPROVED
         reporting.report_save(
             report=form.save(commit=False),

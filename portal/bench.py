@@ -205,6 +205,7 @@ def run(*, tables=100, measures_per_plan=60, out=print):
     for page in pages(plans[len(plans) // 2]):
         ms, queries, peak = measure_page(staff if page.admin else anonymous, page.url)
         out(f"{page.name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    run_reporting(plans[len(plans) // 2], out=out)
     out("")
     run_plan_transfer(out=out)
 
@@ -264,3 +265,62 @@ def run_plan_transfer(*, measures=300, out=print):
     for file_format in ("xlsx", "csv", "json"):
         _, ms, queries, peak = timed(lambda file_format=file_format: plan_export(plan, file_format))
         out(f"{'Exportation ' + file_format:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+
+
+def add_reports(plan, count=1000):
+    """``count`` reports on ``plan`` in every review state, each with an indicator value."""
+    from actionplans.models import ActivityReport, IndicatorValue
+
+    author = get_user_model().objects.create_user("partenaire-bench@example.org")
+    measures = list(Measure.objects.of_plan(plan).prefetch_related("indicators"))
+    organisation = Organisation.objects.filter(kind="community").first()
+    for measure in measures:
+        measure.leads.add(organisation)
+    statuses = ["approved", "approved", "submitted", "draft"]
+    reports = ActivityReport.objects.bulk_create(
+        ActivityReport(
+            measure=measures[n % len(measures)],
+            organisation=organisation,
+            author=author,
+            date=plan.start_date + timedelta(days=n % 1000),
+            title=f"Activité {n}",
+            participants=12,
+            status=statuses[n % 4],
+        )
+        for n in range(count)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(report=report, indicator=report.measure.indicators.all()[0], value=1)
+        for report in reports
+    )
+    return author
+
+
+def run_reporting(plan, *, out=print):
+    from partners.models import Person
+
+    partner = add_reports(plan)
+    Person.objects.create(
+        user=partner,
+        organisation=Organisation.objects.filter(kind="community").first(),
+        title="Intervenante",
+    )
+    coordinator = get_user_model().objects.create_user(
+        "coordination-bench@example.org", is_staff=True
+    )
+    plan.table.coordinators.add(coordinator)
+    out("")
+    out(
+        f"{'1 000 activités sur un plan':<32} {'temps (ms)':>11} {'requêtes':>9} {'mémoire (Mio)':>14}"
+    )
+    for name, user, url in [
+        ("Mon espace (partenaire)", partner, reverse("dashboard")),
+        ("Mon espace (coordination)", coordinator, reverse("dashboard")),
+        ("File de révision", coordinator, reverse("reports:review_queue")),
+        ("Liste des activités", coordinator, reverse("reports:list")),
+        ("Page du plan (avancement)", coordinator, plan.get_absolute_url()),
+    ]:
+        client = Client()
+        client.force_login(user)
+        ms, queries, peak = measure_page(client, url)
+        out(f"{name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")

@@ -3,28 +3,36 @@
 from dataclasses import dataclass, field
 
 from actionplans.models import ActivityReport, Plan
-from actionplans.progress import plan_progress
+from actionplans.progress import measures_progress, plan_progress
+from actionplans.selectors import measures_for_progress
 from portal import permissions
 
 
 @dataclass
 class PlanSection:
     plan: Plan
-    axes: list
-    measures: dict
-    rollups: dict
+    axes: list = field(default_factory=list)
+    rollups: dict = field(default_factory=dict)
     mine: list = field(default_factory=list)  # MeasureProgress of the partner's measures
 
 
-def _sections(plans, measure_ids=None):
+def _table_sections(plans):
+    """The coordinator's view: each plan of their tables, rolled up per axis."""
     sections = []
     for plan in plans:
-        axes, measures, rollups = plan_progress(plan)
-        section = PlanSection(plan=plan, axes=axes, measures=measures, rollups=rollups)
-        if measure_ids is not None:
-            section.mine = [progress for pk, progress in measures.items() if pk in measure_ids]
-        sections.append(section)
+        axes, _measures, rollups = plan_progress(plan)
+        sections.append(PlanSection(plan=plan, axes=axes, rollups=rollups))
     return sections
+
+
+def _partner_sections(user):
+    """The partner's view: only their measures, whatever the number of plans, in fixed queries."""
+    measures = measures_for_progress(permissions.reportable_measures(user))
+    sections = {}
+    for progress in measures_progress(measures):
+        plan = progress.measure.objective.axis.plan
+        sections.setdefault(plan.pk, PlanSection(plan=plan)).mine.append(progress)
+    return list(sections.values())
 
 
 def dashboard_for(user):
@@ -33,7 +41,7 @@ def dashboard_for(user):
     reports = ActivityReport.objects.alive().select_related("measure", "organisation")
     if table_ids:
         plans = Plan.objects.filter(table__in=table_ids).select_related("table")
-        context["sections"] = _sections(plans)
+        context["sections"] = _table_sections(plans)
         queue = reports.awaiting_review().filter(
             measure__objective__axis__plan__table__in=table_ids
         )
@@ -42,9 +50,7 @@ def dashboard_for(user):
     elif (
         org := permissions.organisation_id(user)
     ) is not None and not permissions.municipality_ids(user):
-        measure_ids = set(permissions.reportable_measures(user).values_list("pk", flat=True))
-        plans = Plan.objects.filter(axes__objectives__measures__in=measure_ids).distinct()
-        context["sections"] = _sections(plans.select_related("table"), measure_ids)
+        context["sections"] = _partner_sections(user)
         context["reports"] = list(reports.filter(organisation=org).order_by("-date", "-id")[:15])
     if municipalities := permissions.municipality_ids(user):
         context["municipal_reports"] = list(

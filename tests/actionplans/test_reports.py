@@ -235,7 +235,6 @@ def test_attachments_are_typed_by_content_and_served_to_those_who_may_see(
     url = reverse("reports:attachment", args=[report.pk, pdf.pk])
     response = client.get(url)
     assert b"".join(response.streaming_content) == PDF
-    response.close()
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="bilan.pdf"' in response["Content-Disposition"]
     client.force_login(outsider)

@@ -1,28 +1,78 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from actionplans import exports, selectors
-from actionplans.models import Plan
+from actionplans.filters import MeasureFilter
+from actionplans.models import ActivityReport, Measure, Plan
+from actionplans.progress import current_year, measures_progress, plan_progress
+
+
+def _published_plan(slug):
+    return get_object_or_404(Plan.objects.published().select_related("table"), slug=slug)
 
 
 def plan_detail(request, slug):
-    plan = get_object_or_404(Plan.objects.published().select_related("table"), slug=slug)
+    """The plan's progress, axis by axis, with filters kept in the URL."""
+    plan = _published_plan(slug)
+    axes, progress, rollups = plan_progress(plan)
+    measure_filter = MeasureFilter(
+        request.GET or None, plan=plan, queryset=Measure.objects.of_plan(plan)
+    )
+    shown = None
+    if measure_filter.is_bound and measure_filter.is_valid():
+        shown = set(measure_filter.qs.values_list("pk", flat=True))
+        status = measure_filter.form.cleaned_data.get("statut")
+        if status:
+            shown = {pk for pk in shown if progress[pk].status == status}
+    year = current_year(plan)
     return render(
         request,
         "actionplans/plan_detail.html",
-        {"plan": plan, "axes": selectors.plan_tree(plan), "expenses": list(plan.expenses.all())},
+        {
+            "plan": plan,
+            "axes": axes,
+            "progress": progress,
+            "rollups": rollups,
+            "filter": measure_filter,
+            "shown": shown,
+            "current_year": year,
+            "expenses": list(plan.expenses.all()),
+        },
     )
 
 
 def measure_detail(request, slug, number):
-    plan = get_object_or_404(Plan.objects.published().select_related("table"), slug=slug)
+    plan = _published_plan(slug)
     measure = get_object_or_404(selectors.measure_for_page(plan), number=number)
-    return render(request, "actionplans/measure_detail.html", {"plan": plan, "measure": measure})
+    progress = measures_progress(
+        selectors.measures_for_progress(Measure.objects.filter(pk=measure.pk))
+    )[0]
+    reports = (
+        ActivityReport.objects.approved()
+        .filter(measure=measure)
+        .select_related("organisation")
+        .prefetch_related("municipalities")
+        .order_by("-date")
+    )
+    events = measure.events.public().select_related("municipality").order_by("-start")
+    return render(
+        request,
+        "actionplans/measure_detail.html",
+        {
+            "plan": plan,
+            "measure": measure,
+            "progress": progress,
+            "reports": reports,
+            "events": events,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def plan_json(request, slug):
     """Open data: a published plan as nested JSON (format documented in the README)."""
-    plan = get_object_or_404(Plan.objects.published().select_related("table"), slug=slug)
+    plan = _published_plan(slug)
     filename, content_type, content = exports.plan_export(plan, "json")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'

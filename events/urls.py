@@ -5,5 +5,7 @@ from events import views
 app_name = "events"
 urlpatterns = [
     path("", views.event_list, name="list"),
+    path("mois/<int:year>/<int:month>/", views.event_month, name="month"),
+    path("<slug:slug>.ics", views.event_ics, name="ics"),
     path("<slug:slug>/", views.event_detail, name="detail"),
 ]

@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
+from partners.filters import DirectoryFilter
 from partners.forms import InvitationForm
-from partners.models import Table
+from partners.models import Organisation, Table
 from partners.selectors import table_for_page
 from partners.services import InvitationError, invitation_accept, invitation_create
 from portal import permissions
@@ -23,6 +25,20 @@ def table_detail(request, slug):
     except Table.DoesNotExist as error:
         raise Http404 from error
     return render(request, "partners/table_detail.html", {"table": table})
+
+
+def directory(request):
+    """ "Répertoire": who offers what, where, and how to reach them."""
+    organisations = (
+        Organisation.objects.filter(is_listed=True)
+        .prefetch_related("territory")
+        .select_related("municipality")
+    )
+    directory_filter = DirectoryFilter(request.GET or None, queryset=organisations)
+    page = Paginator(directory_filter.qs.order_by("name"), 40).get_page(request.GET.get("page"))
+    return render(
+        request, "partners/organisation_list.html", {"filter": directory_filter, "page": page}
+    )
 
 
 @login_required

@@ -160,7 +160,10 @@ def pages(plan):
         Page("Page de la table", plan.table.get_absolute_url()),
         Page("Page du plan (60 mesures)", plan.get_absolute_url()),
         Page("Page d'une mesure", measure.get_absolute_url()),
-        Page("Calendrier des événements", reverse("events:list")),
+        Page("Calendrier des événements", reverse("events:list") + "?quand=passes"),
+        Page("Calendrier, vue du mois", reverse("events:month", args=[2026, 1])),
+        Page("Flux iCalendar (1 000 événements)", "/fr/evenements.ics"),
+        Page("Répertoire des partenaires", reverse("directory")),
         Page("Admin : liste des plans", reverse("admin:actionplans_plan_changelist"), True),
         Page("Admin : liste des mesures", reverse("admin:actionplans_measure_changelist"), True),
         Page(

@@ -3,11 +3,15 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from events import views as event_views
+from municipalities import views as municipality_views
 from partners import views as partner_views
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Tables immigration — administration")
 admin.site.site_title = _("Tables immigration")
@@ -17,6 +21,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,6 +35,13 @@ urlpatterns += i18n_patterns(
     path("tables/", include("partners.urls")),
     path("plans/", include("actionplans.urls")),
     path("evenements/", include("events.urls")),
+    path("evenements.ics", event_views.feed, name="events_feed"),
+    path("repertoire/", partner_views.directory, name="directory"),
+    path(
+        "municipalites/<slug:slug>/",
+        municipality_views.municipality_detail,
+        name="municipality_detail",
+    ),
     prefix_default_language=True,
 )
 

@@ -2,11 +2,13 @@
 
 from actionplans.models import Target
 from tests.factories import (
+    ActivityReportFactory,
     AxisFactory,
     BudgetLineFactory,
     EventFactory,
     IndicatorFactory,
     MeasureFactory,
+    MunicipalityFactory,
     ObjectiveFactory,
     OrganisationFactory,
     PlanFactory,
@@ -21,7 +23,10 @@ def plan_with_measures(*, table=None, measures=6, slug=None, **plan_kwargs):
         kwargs["slug"] = slug
     plan = PlanFactory(**kwargs, **plan_kwargs)
     years = list(plan.years.all())
-    organisations = [OrganisationFactory() for _ in range(3)]
+    organisations = [OrganisationFactory(description="Accueil") for _ in range(3)]
+    town = MunicipalityFactory(mrc=plan.table.mrcs.first())
+    for organisation in organisations:
+        organisation.territory.add(town.mrc)
     objectives = []
     for axis_number in (1, 2):
         axis = AxisFactory(plan=plan, number=axis_number)
@@ -40,5 +45,8 @@ def plan_with_measures(*, table=None, measures=6, slug=None, **plan_kwargs):
         Target.objects.bulk_create(
             Target(indicator=indicator, year=year, value=19, text="19 activités") for year in years
         )
-        EventFactory(table=plan.table).measures.add(measure)
+        EventFactory(table=plan.table, municipality=town).measures.add(measure)
+        report = ActivityReportFactory(measure=measure, organisation=organisations[0])
+        report.municipalities.add(town)
+        report.values.create(indicator=indicator, value=3)
     return plan

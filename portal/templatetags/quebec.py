@@ -22,3 +22,33 @@ def time_range(start, end):
 def dictkey(mapping, key):
     """``{{ rollups|dictkey:axis.pk }}``: a dictionary entry by a variable key."""
     return mapping.get(key)
+
+
+@register.filter
+def current_year_of(year_progress, year):
+    """The YearProgress of ``year`` in an indicator's list, or None."""
+    if year is None:
+        return None
+    return next((item for item in year_progress if item.year.pk == year.pk), None)
+
+
+class CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        context[self.name] = self.nodelist.render(context).strip()
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as name %}…{% endcapture %}``: render once, reuse (a block in several tags)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])

@@ -34,13 +34,26 @@ def admin_pages(plan):
 
 
 def public_pages(plan):
+    from events.models import Event
+
     measure = plan.axes.first().objectives.first().measures.first()
+    event = Event.objects.filter(table=plan.table).order_by("start").first()
     return [
         reverse("home"),
         plan.table.get_absolute_url(),
         plan.get_absolute_url(),
+        plan.get_absolute_url() + "?q=Moyen&statut=late",
         measure.get_absolute_url(),
         reverse("events:list"),
+        reverse("events:list") + "?format=en-personne",
+        reverse("events:month", args=[event.start.year, event.start.month]),
+        event.get_absolute_url(),
+        reverse("events:ics", args=[event.slug]),
+        "/fr/evenements.ics",
+        reverse("partners:table_events", args=[plan.table.slug]),
+        reverse("directory"),
+        event.municipality.get_absolute_url(),
+        "/sitemap.xml",
     ]
 
 

@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# axe-core (npm) for the accessibility checks of the end-to-end tests; they skip without it.
+node_modules/.installed: package.json
+	(command -v npm >/dev/null && npm install --no-audit --no-fund --silent && touch $@) || echo "npm missing: accessibility checks will skip"
+
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
@@ -26,7 +30,7 @@ demo: messages
 	@echo "Portail : http://127.0.0.1:$(PORT)/fr/  ·  administration : http://127.0.0.1:$(PORT)/fr/admin/"
 	PORTAL_DEMO=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: messages
+test: messages node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0

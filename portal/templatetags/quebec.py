@@ -1,6 +1,7 @@
 """Template filters for the house formats: {{ amount|money }}, {{ day|longdate }}, {{ t|hour }}."""
 
 from django import template
+from django.urls import translate_url
 
 from portal import formatting
 
@@ -52,3 +53,14 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language):
+    """The current page in ``language`` (same view, same arguments, same query string)."""
+    request = context.get("request")
+    if request is None:
+        return f"/{language}/"
+    url = translate_url(request.path, language)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url

@@ -1,0 +1,178 @@
+"""The public site in a real browser: browsing, filtering, subscribing, switching language,
+and axe-core finding no serious or critical accessibility violation on any page type."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from icalendar import Calendar
+
+from actionplans.models import Measure, Plan
+from events.models import Event
+from municipalities.models import Municipality
+from partners.models import Table
+from portal import demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+MONTREAL = ZoneInfo("America/Montreal")
+
+
+@pytest.fixture
+def site(live_server):
+    demo.load_demo()
+    table = Table.objects.get(slug="table-immigration-d-autray")
+    start = datetime.now(MONTREAL).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(
+        days=10
+    )
+    upcoming = Event.objects.create(
+        table=table,
+        title="Jeudi Immigration à venir",
+        slug="jeudi-a-venir",
+        start=start,
+        end=start + timedelta(hours=1),
+        online_url="https://zoom.example/j/1",
+        municipality=Municipality.objects.get(slug="lavaltrie"),
+    )
+    return {"url": live_server.url, "event": upcoming}
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_browse_from_home_to_a_measure(page, site):
+    page.goto(f"{site['url']}/fr/")
+    page.get_by_role("link", name="Table stratégique en immigration de la Beauce").click()
+    page.get_by_role(
+        "link", name="Plan d'action pour l'accueil, l'intégration et la rétention"
+    ).click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text().startswith("Plan d'action pour l'accueil")
+    )
+    page.get_by_role("link", name="1.1.1 Soutenir les partenaires").click()
+    assert "1.1.1 Soutenir les partenaires" in page.get_by_role("heading", level=1).inner_text()
+    assert "17\u00a0340\u00a0$" in page.locator("main").inner_text()
+
+
+def test_filter_a_plan_without_losing_the_query(page, site):
+    plan = Plan.objects.get(slug="plan-action-beauce-2022-2025")
+    page.goto(f"{site['url']}{plan.get_absolute_url()}")
+    page.get_by_label("Axe", exact=True).select_option(label=str(plan.axes.get(number=4)))
+    page.get_by_role("button", name="Filtrer").click()
+    assert "axe=" in page.url
+    content = page.content()
+    assert "4.1.3 Réaliser les redditions de compte" in content
+    assert "1.1.1 Soutenir les partenaires" not in content
+    assert page.get_by_label("Axe", exact=True).input_value() == str(plan.axes.get(number=4).pk)
+
+
+def test_subscribe_to_the_calendar_feed(page, site):
+    page.goto(f"{site['url']}/fr/evenements/")
+    link = page.get_by_role("link", name="S'abonner au calendrier (.ics)")
+    href = link.get_attribute("href")
+    assert href == "/fr/evenements.ics"
+    response = page.request.get(f"{site['url']}{href}")
+    calendar = Calendar.from_ical(response.body())
+    summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert {"Jeudi Immigration à venir", "Jeudis Immigration de D'Autray"} <= summaries
+    series = next(
+        e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Jeudis Immigration de D'Autray"
+    )
+    assert (
+        series.decoded("dtstart").hour == 10
+        and str(series.decoded("dtstart").tzinfo) == "America/Montreal"
+    )
+
+
+def test_switch_language(page, site):
+    page.goto(f"{site['url']}/fr/evenements/")
+    assert page.locator("html").get_attribute("lang") == "fr-CA"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/evenements/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Events calendar"
+    assert page.locator("html").get_attribute("lang") == "en-CA"
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/fr/evenements/")
+
+
+def public_paths(site):
+    plan = Plan.objects.get(slug="plan-action-beauce-2022-2025")
+    measure = Measure.objects.of_plan(plan).get(number="1.3.1")
+    event = site["event"]
+    return {
+        "accueil": "/fr/",
+        "table": "/fr/tables/table-immigration-d-autray/",
+        "plan": plan.get_absolute_url(),
+        "mesure": measure.get_absolute_url(),
+        "calendrier": "/fr/evenements/",
+        "mois": f"/fr/evenements/mois/{event.start.year}/{event.start.month}/",
+        "evenement": event.get_absolute_url(),
+        "repertoire": "/fr/repertoire/",
+        "municipalite": "/fr/municipalites/lavaltrie/",
+        "connexion": "/fr/comptes/login/",
+        "english": "/en/",
+    }
+
+
+def test_no_serious_accessibility_violation(page, site):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install)")
+    failures = {}
+    for name, path in public_paths(site).items():
+        page.goto(f"{site['url']}{path}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
+            for violation in result["violations"]
+            if violation["impact"] in {"serious", "critical"}
+        ]
+        if serious:
+            failures[name] = serious
+    assert failures == {}
+
+
+def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as, site):
+    from django.contrib.auth import get_user_model
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install)")
+    partner = get_user_model().objects.get(username="partenaire.cje@tables-immigration.example")
+    measure = Measure.objects.of_plan(Plan.objects.get(slug="plan-action-beauce-2022-2025")).get(
+        number="1.3.3"
+    )
+    context = login_as(browser, partner)
+    page = context.new_page()
+    failures = {}
+    for path in (
+        "/fr/mon-espace/",
+        f"/fr/activites/nouvelle/?mesure={measure.pk}",
+        "/fr/activites/",
+    ):
+        page.goto(f"{site['url']}{path}")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+        if serious:
+            failures[path] = serious
+    context.close()
+    assert failures == {}
+
+
+def test_the_accessibility_check_does_catch_violations(page):
+    """Guards the harness: a page with an unlabelled field and an image without text fails."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm install)")
+    page.set_content(
+        '<html lang="fr"><body><main><img src="x.png"><input type="text"></main></body></html>'
+    )
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert {"image-alt", "label"} <= {violation["id"] for violation in result["violations"]}

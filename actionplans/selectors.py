@@ -26,7 +26,7 @@ def plan_tree(plan: Plan):
         "partners",
         "years",
         "budget_lines",
-        Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
+        Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
     )
     objectives = Objective.objects.prefetch_related(Prefetch("measures", measures))
     axes = Axis.objects.filter(plan=plan).prefetch_related(Prefetch("objectives", objectives))
@@ -42,7 +42,7 @@ def measure_for_page(plan: Plan):
             "partners",
             "years",
             "budget_lines",
-            Prefetch("indicators", Indicator.objects.prefetch_related("targets__year")),
+            Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
         )
     )
 

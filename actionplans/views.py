@@ -9,7 +9,8 @@ from actionplans.progress import current_year, measures_progress, plan_progress
 
 
 def _published_plan(slug):
-    return get_object_or_404(Plan.objects.published().select_related("table"), slug=slug)
+    plans = Plan.objects.published().select_related("table").prefetch_related("years")
+    return get_object_or_404(plans, slug=slug)
 
 
 def plan_detail(request, slug):

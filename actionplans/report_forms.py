@@ -8,28 +8,10 @@ from events.models import Event
 from municipalities.models import Municipality
 from portal import permissions
 from portal.formatting import format_date
+from portal.uploads import sniff_content_type
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-]
 INDICATOR_FIELD = re.compile(r"^indicator_(\d+)$")
-
-
-def sniff_content_type(upload):
-    """The file's type read from its first bytes, never from its name; None if not allowed."""
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,5 +1,6 @@
 """Demo data from ``fixtures/``: idempotent, so that loading twice changes nothing."""
 
+import re
 import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
@@ -313,6 +314,52 @@ def load_reports():
             )
 
 
+def load_kits():
+    """Seed 000's kit, with its Facebook text as a downloadable PDF (the seed's logo and
+    visual are not in the seeds, so the kit carries only what we have)."""
+    from django.core.files.base import ContentFile
+
+    from municipalities.models import CopyBlock, Kit, KitAsset
+
+    for row in _read("kits.toml")["kits"]:
+        kit, _ = Kit.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "table": Table.objects.get(slug=row["table"]),
+                "number": row["number"],
+                "title": row["title"],
+                "organisation": Organisation.objects.get(slug=row["organisation"]),
+                "what": row["what"],
+                "when": row["when"],
+                "how": row["how"],
+                "is_published": row["is_published"],
+            },
+        )
+        for position, block in enumerate(row["blocks"]):
+            CopyBlock.objects.update_or_create(
+                kit=kit,
+                position=position,
+                defaults={"kind": block["kind"], "label": block["label"], "body": block["body"]},
+            )
+        if not kit.assets.exists():
+            from weasyprint import HTML
+
+            from municipalities.kits import render_markdown
+
+            facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
+            facebook = re.sub("[\U00010000-\U0010ffff]", "", facebook)  # no emoji font here
+            pdf = HTML(string=f"<h1>{kit.title}</h1>{render_markdown(facebook)}").write_pdf()
+            asset = KitAsset(
+                kit=kit,
+                kind=KitAsset.Kind.DOCUMENT,
+                title="Texte publication Facebook option 1 bonifiée",
+                content_type="application/pdf",
+                size=len(pdf),
+            )
+            asset.file.save("texte-publication-facebook.pdf", ContentFile(pdf), save=False)
+            asset.save()
+
+
 @transaction.atomic
 def load_demo():
     load_geography()
@@ -322,4 +369,5 @@ def load_demo():
     load_events()
     accounts = load_accounts()
     load_reports()
+    load_kits()
     return accounts

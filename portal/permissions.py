@@ -194,3 +194,15 @@ def can_export_reports(user, table_id):
     return can_view_table(user, table_id) and (
         user.is_superuser or is_ministry(user) or table_id in coordinated_table_ids(user)
     )
+
+
+# Diffusion kits ---------------------------------------------------------------------------
+
+
+def can_mark_adoption(user, kit, municipality):
+    """The municipality's own contacts, or the coordinators of the kit's table."""
+    if not user.is_active or not user.is_authenticated:
+        return False
+    if user.is_superuser or kit.table_id in coordinated_table_ids(user):
+        return True
+    return municipality.pk in municipality_ids(user)

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("evenements/", include("events.urls")),
     path("evenements.ics", event_views.feed, name="events_feed"),
     path("repertoire/", partner_views.directory, name="directory"),
+    path("trousses/", include("municipalities.kit_urls")),
     path(
         "municipalites/<slug:slug>/",
         municipality_views.municipality_detail,

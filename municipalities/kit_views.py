@@ -18,9 +18,16 @@ from partners.models import Table
 from portal import permissions
 
 
-def _kit_or_404(slug):
-    kits = Kit.objects.published().select_related("table", "organisation")
-    return get_object_or_404(kits.prefetch_related("blocks", "assets"), slug=slug)
+def _kit_or_404(slug, user=None):
+    """A published kit; its table's coordinators also preview it before publishing."""
+    kits = Kit.objects.select_related("table", "organisation").prefetch_related("blocks", "assets")
+    kit = get_object_or_404(kits, slug=slug)
+    if not kit.is_published and not (
+        user is not None
+        and (user.is_superuser or kit.table_id in permissions.coordinated_table_ids(user))
+    ):
+        raise Http404
+    return kit
 
 
 def _territory(kit):
@@ -40,7 +47,7 @@ def kit_list(request):
 
 
 def kit_detail(request, slug):
-    kit = _kit_or_404(slug)
+    kit = _kit_or_404(slug, request.user)
     chosen = request.GET.get("municipalite")
     territory = _territory(kit)
     if chosen:
@@ -71,7 +78,7 @@ def _kit_context(kit, territory, municipality=None):
 
 
 def kit_personalised(request, slug, municipality):
-    kit = _kit_or_404(slug)
+    kit = _kit_or_404(slug, request.user)
     territory = _territory(kit)
     municipality = get_object_or_404(
         territory.select_related("contact__organisation"), slug=municipality

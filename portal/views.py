@@ -16,6 +16,7 @@ def dashboard(request):
     user = request.user
     context = dashboard_for(user)
     context["is_coordinator"] = permissions.is_coordinator(user)
+    context["coordinated_tables"] = user.coordinated_tables.order_by("name")
     context["can_report"] = permissions.reportable_measures(user).exists()
     context["status_labels"] = [Status.LABELS[key] for key in Status.ORDER]
     return render(request, "portal/dashboard.html", context)

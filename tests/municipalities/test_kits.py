@@ -74,6 +74,8 @@ def test_unknown_kit_or_municipality_is_404(client, pais_kit):
     pais_kit.is_published = False
     pais_kit.save()
     assert personalised(client, pais_kit, "fortierville").status_code == 404
+    client.force_login(coordinator_of(pais_kit.table, username="coord@example.org"))
+    assert personalised(client, pais_kit, "fortierville").status_code == 200  # preview
 
 
 def test_a_missing_value_is_a_visible_gap(client, pais_kit):
@@ -226,3 +228,27 @@ def test_coordinator_matrix_and_xlsx(client, pais_kit):
     assert len(rows) == 12
     client.force_login(UserFactory())
     assert client.get(reverse("kits:matrix", args=[pais_kit.table.slug])).status_code == 403
+
+
+def test_kit_pages_keep_a_flat_query_count(client, pais_kit, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = [
+        reverse("kits:list"),
+        pais_kit.get_absolute_url(),
+        reverse("kits:personalised", args=[pais_kit.slug, "fortierville"]),
+    ]
+    budgets = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        budgets.append(len(queries))
+    for position in range(20):
+        CopyBlock.objects.create(kit=pais_kit, kind="other", body=f"Texte {position} pour {{municipalite}}", position=10 + position)
+        KitAsset.objects.create(kit=pais_kit, kind="document", title=f"Document {position}", file=SimpleUploadedFile(f"d{position}.pdf", PDF), content_type="application/pdf")
+    for town in Municipality.objects.all():
+        KitAdoption.objects.create(kit=pais_kit, municipality=town, status="done")
+    for url, budget in zip(urls, budgets, strict=True):
+        with django_assert_max_num_queries(budget):
+            client.get(url)

@@ -42,6 +42,7 @@ lint: install
 
 bench: messages
 	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench_report
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

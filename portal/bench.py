@@ -295,6 +295,7 @@ def add_reports(plan, count=1000):
     IndicatorValue.objects.bulk_create(
         IndicatorValue(report=report, indicator=report.measure.indicators.all()[0], value=1)
         for report in reports
+        if report.measure.indicators.all()
     )
     return author
 
@@ -328,3 +329,40 @@ def run_reporting(plan, *, out=print):
             client.force_login(user)
         ms, queries, peak = measure_page(client, url)
         out(f"{name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+
+
+def run_report(*, activities=1000, out=print):
+    """The Beauce plan (seed 001) with ``activities`` approved activities, as a PDF and XLSX."""
+    import resource
+
+    from actionplans.accountability import FULL
+    from actionplans.periods import parse_period
+    from actionplans.reports import ReportRequest, render_html, report_xlsx
+    from portal import demo
+
+    demo.load_geography()
+    demo.load_partners()
+    demo.load_beauce_plan()
+    plan = Plan.objects.get(slug=demo.BEAUCE_PLAN["slug"])
+    add_reports(plan, count=activities)
+    from actionplans.models import ActivityReport
+
+    ActivityReport.objects.of_plan(plan).update(status="approved")
+    request = ReportRequest(plan=plan, period=parse_period(plan, "all"), variant=FULL)
+    from weasyprint import HTML as WeasyHTML
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        html = render_html(request)
+    document = WeasyHTML(string=html).render()
+    pdf = document.write_pdf()
+    elapsed = (time.perf_counter() - started) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out(
+        f"{'rapport PDF, ' + str(activities) + ' activités':<32} {'temps (ms)':>11} {'requêtes':>9} {'pic RSS (Mio)':>14}"
+    )
+    out(
+        f"{'PDF (' + str(len(document.pages)) + ' pages, ' + str(len(pdf) // 1024) + ' Kio)':<32} {elapsed:>11.1f} {len(queries):>9} {peak:>14.1f}"
+    )
+    _, ms, count, _ = timed(lambda: report_xlsx(request))
+    out(f"{'XLSX':<32} {ms:>11.1f} {count:>9}")

@@ -206,3 +206,19 @@ def can_mark_adoption(user, kit, municipality):
     if user.is_superuser or kit.table_id in coordinated_table_ids(user):
         return True
     return municipality.pk in municipality_ids(user)
+
+
+def can_view_full_report(user, plan):
+    """Ministry staff and the table's coordinators get the full accountability report."""
+    return user.is_authenticated and (
+        user.is_superuser or is_ministry(user) or plan.table_id in coordinated_table_ids(user)
+    )
+
+
+def plans_with_full_reports(user):
+    from actionplans.models import Plan
+
+    plans = Plan.objects.select_related("table").order_by("table__name", "-start_date")
+    if user.is_superuser or is_ministry(user):
+        return plans
+    return plans.filter(table__in=coordinated_table_ids(user))

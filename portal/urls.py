@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("evenements.ics", event_views.feed, name="events_feed"),
     path("repertoire/", partner_views.directory, name="directory"),
     path("trousses/", include("municipalities.kit_urls")),
+    path("rapports/", include("actionplans.accountability_urls")),
     path(
         "municipalites/<slug:slug>/",
         municipality_views.municipality_detail,

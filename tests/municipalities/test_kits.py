@@ -245,8 +245,19 @@ def test_kit_pages_keep_a_flat_query_count(client, pais_kit, django_assert_max_n
             client.get(url)
         budgets.append(len(queries))
     for position in range(20):
-        CopyBlock.objects.create(kit=pais_kit, kind="other", body=f"Texte {position} pour {{municipalite}}", position=10 + position)
-        KitAsset.objects.create(kit=pais_kit, kind="document", title=f"Document {position}", file=SimpleUploadedFile(f"d{position}.pdf", PDF), content_type="application/pdf")
+        CopyBlock.objects.create(
+            kit=pais_kit,
+            kind="other",
+            body=f"Texte {position} pour {{municipalite}}",
+            position=10 + position,
+        )
+        KitAsset.objects.create(
+            kit=pais_kit,
+            kind="document",
+            title=f"Document {position}",
+            file=SimpleUploadedFile(f"d{position}.pdf", PDF),
+            content_type="application/pdf",
+        )
     for town in Municipality.objects.all():
         KitAdoption.objects.create(kit=pais_kit, municipality=town, status="done")
     for url, budget in zip(urls, budgets, strict=True):

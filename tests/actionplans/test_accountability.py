@@ -288,7 +288,10 @@ def test_report_data_and_pages_keep_a_flat_query_count(client, django_assert_max
             data.fingerprint()
         return len(queries)
 
-    small, large = plan_with_measures(measures=2, slug="petit"), plan_with_measures(measures=20, slug="grand")
+    small, large = (
+        plan_with_measures(measures=2, slug="petit"),
+        plan_with_measures(measures=20, slug="grand"),
+    )
     assert count(small) == count(large)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     budgets = []

@@ -13,6 +13,7 @@ from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period
 from actionplans.report_forms_pdf import AccountabilityForm
 from portal import permissions
+from portal.responses import file_response
 
 
 @login_required
@@ -27,13 +28,6 @@ def report_home(request):
             _("Les rapports complets sont réservés au ministère et à la coordination des tables.")
         )
     return render(request, "actionplans/report_home.html", {"plans": plans})
-
-
-def _file_response(filename, content_type, content, inline):
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -63,7 +57,7 @@ def report_plan(request, slug):
         if file_format == reports.HTML:
             return HttpResponse(reports.render_html(request_))
         build = reports.report_pdf if file_format == reports.PDF else reports.report_xlsx
-        return _file_response(*build(request_), inline=False)
+        return file_response(*build(request_))
     return render(request, "actionplans/report_plan.html", {"plan": plan, "form": form})
 
 
@@ -76,4 +70,4 @@ def public_report(request, slug):
         raise Http404(str(error)) from error
     lang = "en" if request.LANGUAGE_CODE == "en" else "fr"
     request_ = reports.ReportRequest(plan=plan, period=period, lang=lang, variant=PUBLIC)
-    return _file_response(*reports.report_pdf(request_), inline=True)
+    return file_response(*reports.report_pdf(request_), inline=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.forms import CheckboxSelectMultiple
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
@@ -25,6 +25,7 @@ from actionplans.resources import MeasureResource
 from portal import permissions
 from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
 from portal.formatting import format_hours, format_money
+from portal.responses import file_response
 
 
 class PlanYearInline(ScopedTabularInline):
@@ -83,10 +84,7 @@ class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
         plan = self.get_object(request, object_id)
         if file_format not in exports.FORMATS:
             raise Http404
-        filename, content_type, content = exports.plan_export(plan, file_format)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return file_response(*exports.plan_export(plan, file_format))
 
 
 class ObjectiveInline(ScopedTabularInline):

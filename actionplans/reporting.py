@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actionplans.models import ActivityReport, Attachment, IndicatorValue
 
@@ -23,7 +24,7 @@ def _notify(recipients, subject, template, context):
         return
     with translation.override("fr"):
         body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-        send_mail(_(subject), body, None, recipients)
+        send_mail(str(subject), body, None, recipients)
 
 
 def _coordinator_emails(report):
@@ -66,10 +67,21 @@ def report_save(*, report, user, values, municipalities, files, submit=False):
     if report.status == Status.SUBMITTED and (was_approved or submit):
         _notify(
             _coordinator_emails(report),
-            "Une activité attend votre révision",
+            gettext_lazy("Une activité attend votre révision"),
             "actionplans/email/report_submitted.txt",
             {"report": report, "reopened": was_approved},
         )
+    return report
+
+
+def _review(report, reviewer, status, comment, subject):
+    report.status = status
+    report.reviewed_by, report.reviewed_at = reviewer, timezone.now()
+    report.review_comment = comment
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _notify(
+        [report.author.email], subject, "actionplans/email/report_reviewed.txt", {"report": report}
+    )
     return report
 
 
@@ -77,17 +89,9 @@ def report_save(*, report, user, values, municipalities, files, submit=False):
 def report_approve(*, report, reviewer):
     if report.status != Status.SUBMITTED:
         raise WorkflowError(_("Seule une activité soumise peut être approuvée."))
-    report.status = Status.APPROVED
-    report.reviewed_by, report.reviewed_at = reviewer, timezone.now()
-    report.review_comment = ""
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _notify(
-        [report.author.email],
-        "Votre activité a été approuvée",
-        "actionplans/email/report_reviewed.txt",
-        {"report": report},
+    return _review(
+        report, reviewer, Status.APPROVED, "", gettext_lazy("Votre activité a été approuvée")
     )
-    return report
 
 
 @transaction.atomic
@@ -96,17 +100,13 @@ def report_return(*, report, reviewer, comment):
         raise WorkflowError(_("Seule une activité soumise peut être renvoyée."))
     if not comment.strip():
         raise WorkflowError(_("Expliquez ce qu'il faut corriger."))
-    report.status = Status.RETURNED
-    report.reviewed_by, report.reviewed_at = reviewer, timezone.now()
-    report.review_comment = comment.strip()
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _notify(
-        [report.author.email],
-        "Votre activité est à corriger",
-        "actionplans/email/report_reviewed.txt",
-        {"report": report},
+    return _review(
+        report,
+        reviewer,
+        Status.RETURNED,
+        comment.strip(),
+        gettext_lazy("Votre activité est à corriger"),
     )
-    return report
 
 
 @transaction.atomic
@@ -118,7 +118,7 @@ def report_submit(*, report, user):
     report.save(update_fields=["status", "submitted_at"])
     _notify(
         _coordinator_emails(report),
-        "Une activité attend votre révision",
+        gettext_lazy("Une activité attend votre révision"),
         "actionplans/email/report_submitted.txt",
         {"report": report, "reopened": False},
     )

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -6,6 +5,7 @@ from actionplans import exports, selectors
 from actionplans.filters import MeasureFilter
 from actionplans.models import ActivityReport, Measure, Plan
 from actionplans.progress import current_year, measures_progress, plan_progress
+from portal.responses import file_response
 
 
 def _published_plan(slug):
@@ -74,8 +74,6 @@ def measure_detail(request, slug, number):
 def plan_json(request, slug):
     """Open data: a published plan as nested JSON (format documented in the README)."""
     plan = _published_plan(slug)
-    filename, content_type, content = exports.plan_export(plan, "json")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response = file_response(*exports.plan_export(plan, "json"), inline=True)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -2,7 +2,7 @@ import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from events.calendar import calendar_ics
 from events.filters import EventFilter
 from events.models import Event
 from partners.models import Table
+from portal.responses import file_response
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -86,9 +87,7 @@ def event_detail(request, slug):
 
 
 def _ics_response(content, filename):
-    response = HttpResponse(content, content_type=ICS_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return file_response(filename, ICS_TYPE, content, inline=True)
 
 
 def _url_for(request):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from municipalities.models import Kit, KitAdoption, Municipality
 from municipalities.services import kit_adoption_mark
 from partners.models import Table
 from portal import permissions
+from portal.responses import file_response
 
 
 def _kit_or_404(slug, user=None):
@@ -164,7 +165,4 @@ def adoption_matrix(request, table_slug):
 @login_required
 def adoption_matrix_xlsx(request, table_slug):
     table = _coordinated_table(request, table_slug)
-    filename, content_type, content = exports.adoption_xlsx(table)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(*exports.adoption_xlsx(table))

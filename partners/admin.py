@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from actionplans.admin_views import plan_import_view
-from partners.models import Committee, Meeting, Membership, Organisation, Person, Table
+from partners.models import Committee, Invitation, Meeting, Membership, Organisation, Person, Table
 from portal.admin_base import (
     RoleAdmin,
     ScopedRelatedFilter,
@@ -151,3 +151,36 @@ class MeetingAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["table", "committee"]
     search_fields = ["agenda", "minutes"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TableScopedAdmin):
+    """Who was invited, by whom, and whether they came in (invitations are sent from
+    "Mon espace → Inviter une personne" or ``manage.py invite``)."""
+
+    table_lookup = "table"
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "table",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", ("table", ScopedRelatedFilter)]
+    list_select_related = ["organisation", "table", "invited_by"]
+    search_fields = ["email", "organisation__name"]
+    readonly_fields = [
+        "email",
+        "organisation",
+        "role",
+        "table",
+        "user",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -20,8 +20,8 @@ from actionplans.models import ActivityReport, IndicatorValue
 from actionplans.progress import (
     MeasureProgress,
     Status,
-    _aggregate,
-    _indicator_progress,
+    aggregate_values,
+    indicator_progress,
     measure_status,
 )
 from actionplans.selectors import plan_tree
@@ -179,9 +179,9 @@ def bar_chart_svg(rows, width=128, row_height=16):
     return "".join(parts)
 
 
-def _targets_over(indicator_progress, years):
+def _targets_over(tracked, years):
     """Sum (or last value) of the yearly targets of ``years``, with their texts."""
-    chosen = [year for year in indicator_progress.years if year.year in years and year.target_text]
+    chosen = [year for year in tracked.years if year.year in years and year.target_text]
     numbers = [year.target for year in chosen if year.target is not None]
     text = " ; ".join(
         _("An %(number)s : %(text)s") % {"number": year.year.number, "text": year.target_text}
@@ -189,7 +189,7 @@ def _targets_over(indicator_progress, years):
     )
     if not numbers:
         return None, text
-    if indicator_progress.indicator.is_cumulative:
+    if tracked.indicator.is_cumulative:
         return sum(numbers, Decimal(0)), text
     return numbers[-1], text
 
@@ -244,7 +244,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                 progress = MeasureProgress(
                     measure=measure,
                     indicators=[
-                        _indicator_progress(indicator, years, values_to_date[indicator.pk])
+                        indicator_progress(indicator, years, values_to_date[indicator.pk])
                         for indicator in measure.indicators.all()
                     ],
                     reports=counts_to_date[measure.pk],
@@ -253,16 +253,16 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                 status = measure_status(progress, scheduled, as_of + timedelta(days=1))
                 status_counts[status] += 1
                 lines = []
-                for indicator_progress in progress.indicators:
-                    indicator = indicator_progress.indicator
-                    period_target, period_text = _targets_over(indicator_progress, period_years)
-                    total_target, total_text = _targets_over(indicator_progress, years_to_date)
+                for tracked in progress.indicators:
+                    indicator = tracked.indicator
+                    period_target, period_text = _targets_over(tracked, period_years)
+                    total_target, total_text = _targets_over(tracked, years_to_date)
                     if (
-                        indicator_progress.plan_target is not None
-                        or indicator_progress.plan_target_text
+                        tracked.plan_target is not None
+                        or tracked.plan_target_text
                     ):
-                        total_target = indicator_progress.plan_target
-                        total_text = indicator_progress.plan_target_text
+                        total_target = tracked.plan_target
+                        total_text = tracked.plan_target_text
                         if period.key == "all":
                             period_target, period_text = total_target, total_text
                     lines.append(
@@ -271,12 +271,12 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                             unit=indicator.unit,
                             period_target=period_target,
                             period_target_text=period_text,
-                            period_actual=_aggregate(
+                            period_actual=aggregate_values(
                                 values_in_period[indicator.pk], indicator.is_cumulative
                             ),
                             total_target=total_target,
                             total_target_text=total_text,
-                            total_actual=indicator_progress.total_actual,
+                            total_actual=tracked.total_actual,
                         )
                     )
                 planned = measure.budget_total

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from actionplans import reports
 from actionplans.accountability import FULL, PUBLIC, plan_for_report
+from actionplans.accountability_forms import AccountabilityForm
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period
-from actionplans.report_forms_pdf import AccountabilityForm
 from portal import permissions
 from portal.responses import file_response
 

@@ -132,7 +132,7 @@ def _year_of(day, years):
     return next((year for year in years if year.start_date <= day <= year.end_date), None)
 
 
-def _aggregate(values, cumulative):
+def aggregate_values(values, cumulative):
     """Sum (cumulative) or latest value (not cumulative) of ``[(date, value), …]``."""
     if not values:
         return Decimal(0)
@@ -141,7 +141,7 @@ def _aggregate(values, cumulative):
     return max(values, key=lambda pair: pair[0])[1]
 
 
-def _indicator_progress(indicator, years, values):
+def indicator_progress(indicator, years, values):
     by_year = defaultdict(list)
     for day, value in values:
         year = _year_of(day, years)
@@ -153,7 +153,7 @@ def _indicator_progress(indicator, years, values):
             year=year,
             target=targets[year.pk].value if year.pk in targets else None,
             target_text=targets[year.pk].text if year.pk in targets else "",
-            actual=_aggregate(by_year[year.pk], indicator.is_cumulative),
+            actual=aggregate_values(by_year[year.pk], indicator.is_cumulative),
         )
         for year in years
     ]
@@ -163,7 +163,7 @@ def _indicator_progress(indicator, years, values):
         years=year_progress,
         plan_target=whole.value if whole else None,
         plan_target_text=whole.text if whole else "",
-        total_actual=_aggregate(values, indicator.is_cumulative),
+        total_actual=aggregate_values(values, indicator.is_cumulative),
     )
 
 
@@ -192,7 +192,7 @@ def _measure_progress(measure, years, values, counts, today):
     progress = MeasureProgress(
         measure=measure,
         indicators=[
-            _indicator_progress(indicator, years, values[indicator.pk])
+            indicator_progress(indicator, years, values[indicator.pk])
             for indicator in measure.indicators.all()
         ],
         reports=count,

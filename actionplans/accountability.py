@@ -257,10 +257,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                     indicator = tracked.indicator
                     period_target, period_text = _targets_over(tracked, period_years)
                     total_target, total_text = _targets_over(tracked, years_to_date)
-                    if (
-                        tracked.plan_target is not None
-                        or tracked.plan_target_text
-                    ):
+                    if tracked.plan_target is not None or tracked.plan_target_text:
                         total_target = tracked.plan_target
                         total_text = tracked.plan_target_text
                         if period.key == "all":

@@ -176,3 +176,19 @@ def test_the_accessibility_check_does_catch_violations(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     assert {"image-alt", "label"} <= {violation["id"] for violation in result["violations"]}
+
+
+def test_no_page_is_wider_than_a_phone(browser, site):
+    """375 px: long addresses wrap and tables stack; nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    paths = {
+        **public_paths(site),
+        "trousse": "/fr/trousses/collaboration-2-promotion-pais/fortierville/",
+    }
+    widths = {}
+    for name, path in paths.items():
+        page.goto(f"{site['url']}{path}")
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert {name: width for name, width in widths.items() if width > 375} == {}

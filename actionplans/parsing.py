@@ -12,12 +12,10 @@ warning on its measure (or on the plan), never a silent loss.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-
-from actionplans.services import number_from_text
 
 MONTHS = {
     "janvier": 1,
@@ -269,14 +267,6 @@ def parse_period(text):
         if 0 < end - start <= 10:
             return date(start, 4, 1), date(end, 3, 31)
     return None
-
-
-def default_end(start):
-    """Three fiscal years from ``start``."""
-    try:
-        return start.replace(year=start.year + 3) - timedelta(days=1)
-    except ValueError:
-        return start.replace(year=start.year + 3, day=28) - timedelta(days=1)
 
 
 def _is_header(cells):
@@ -547,10 +537,6 @@ def parse_text(text):
     if not text or not text.strip():
         raise PlanParseError([_("Le document est vide.")])
     return parse_rows(rows_from_text(text))
-
-
-def target_value(text):
-    return number_from_text(text)
 
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024

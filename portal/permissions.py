@@ -108,28 +108,8 @@ def municipality_ids(user):
     return _roles(user)["municipalities"]
 
 
-def is_partner(user):
-    return organisation_id(user) is not None
-
-
-# Activity reports -------------------------------------------------------------------------
-
-
 def _measure_table_id(measure):
     return measure.objective.axis.plan.table_id
-
-
-def can_report_on_measure(user, measure):
-    """Partners report on measures their organisation leads or partners; coordinators on
-    their table's measures."""
-    if not user.is_active:
-        return False
-    if user.is_superuser or _measure_table_id(measure) in coordinated_table_ids(user):
-        return True
-    org = organisation_id(user)
-    if org is None:
-        return False
-    return measure.leads.filter(pk=org).exists() or measure.partners.filter(pk=org).exists()
 
 
 def reportable_measures(user):
@@ -169,10 +149,6 @@ def visible_reports(user):
     return reports.filter(condition).distinct()
 
 
-def can_view_report(user, report):
-    return visible_reports(user).filter(pk=report.pk).exists()
-
-
 def can_edit_report(user, report):
     """Authors and their organisation edit their reports; coordinators edit their table's."""
     if report.is_deleted or not user.is_active:
@@ -194,9 +170,6 @@ def can_export_reports(user, table_id):
     return can_view_table(user, table_id) and (
         user.is_superuser or is_ministry(user) or table_id in coordinated_table_ids(user)
     )
-
-
-# Diffusion kits ---------------------------------------------------------------------------
 
 
 def can_mark_adoption(user, kit, municipality):

@@ -21,9 +21,50 @@ def changelist_url(model):
 
 @pytest.fixture
 def objects_b(plan_b, measure_b, table_b):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from events.models import EventSeries
+    from municipalities.models import Kit, KitAdoption
+    from partners.models import Invitation, Meeting
+    from tests.factories import (
+        ActivityReportFactory,
+        CommitteeFactory,
+        MembershipFactory,
+        MunicipalityFactory,
+        TargetFactory,
+    )
+
     indicator = IndicatorFactory(measure=measure_b, label="Indicateur secret B")
     event = EventFactory(table=table_b, title="Événement secret B")
-    return [table_b, plan_b, plan_b.axes.first(), measure_b.objective, measure_b, indicator, event]
+    kit = Kit.objects.create(table=table_b, number=1, title="Trousse secrète B", slug="trousse-b")
+    user = UserFactory()
+    return [
+        table_b,
+        plan_b,
+        plan_b.axes.first(),
+        measure_b.objective,
+        measure_b,
+        indicator,
+        event,
+        TargetFactory(indicator=indicator, year=plan_b.years.first(), text="Cible secrète B"),
+        CommitteeFactory(table=table_b, name="Comité secret B"),
+        MembershipFactory(table=table_b, role="Rôle secret B"),
+        Meeting.objects.create(
+            table=table_b, starts_at=datetime(2025, 1, 9, 10, tzinfo=ZoneInfo("UTC"))
+        ),
+        EventSeries.objects.create(table=table_b, title="Série secrète B", slug="serie-b"),
+        ActivityReportFactory(measure=measure_b, title="Activité secrète B"),
+        kit,
+        KitAdoption.objects.create(kit=kit, municipality=MunicipalityFactory(), status="done"),
+        Invitation.objects.create(
+            email="secret-b@example.org",
+            organisation=table_b.carrier,
+            role="partner",
+            table=table_b,
+            user=user,
+        ),
+    ]
 
 
 def test_anonymous_is_sent_to_login(client, plan_a):
@@ -46,6 +87,11 @@ def test_coordinator_gets_404_on_every_object_of_another_table(client, coordinat
         )
         assert client.get(history).status_code in {403, 404}, obj
         assert client.post(change_url(obj), {"title": "piraté"}).status_code == 404, obj
+        delete = reverse(
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk]
+        )
+        assert client.post(delete, {"post": "yes"}).status_code in {403, 404}, obj
+        assert type(obj).objects.filter(pk=obj.pk).exists(), obj
 
 
 def test_coordinator_lists_only_their_table(client, coordinator_a, measure_a, objects_b):

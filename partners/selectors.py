@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 
 from actionplans.models import Plan
 from events.models import Event
+from municipalities.models import Kit
 from partners.models import Committee, Membership, Table
 
 
@@ -29,6 +30,7 @@ def table_for_page(slug):
                 Event.objects.public().upcoming().select_related("municipality"),
                 to_attr="upcoming_events",
             ),
+            Prefetch("kits", Kit.objects.published().order_by("number"), to_attr="published_kits"),
         )
         .get(slug=slug)
     )

@@ -6,10 +6,9 @@ fixed number of queries (:func:`plan_progress`).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +86,6 @@ class MeasureProgress:
     measure: object
     indicators: list
     reports: int = 0
-    last_report: date | None = None
     status: str = Status.NOT_STARTED
 
     @property
@@ -188,15 +186,13 @@ def measure_status(progress, scheduled_years, today):
 
 
 def _measure_progress(measure, years, values, counts, today):
-    count, last = counts.get(measure.pk, (0, None))
     progress = MeasureProgress(
         measure=measure,
         indicators=[
             indicator_progress(indicator, years, values[indicator.pk])
             for indicator in measure.indicators.all()
         ],
-        reports=count,
-        last_report=last,
+        reports=counts.get(measure.pk, 0),
     )
     scheduled = list(measure.years.all()) or ([] if measure.is_continuous else years)
     progress.status = measure_status(progress, scheduled, today)
@@ -214,8 +210,8 @@ def _approved_values(**filters):
 
 def _report_counts(reports):
     return {
-        row["measure_id"]: (row["count"], row["last"])
-        for row in reports.values("measure_id").annotate(count=Count("id"), last=Max("date"))
+        row["measure_id"]: row["count"]
+        for row in reports.values("measure_id").annotate(count=Count("id"))
     }
 
 

@@ -119,7 +119,3 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_online(self):
-        return bool(self.online_url)

@@ -12,9 +12,6 @@ class PlanQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Plan.Status.PUBLISHED)
 
-    def for_table(self, table):
-        return self.filter(table=table)
-
 
 class Plan(models.Model):
     """A table's multi-year action plan, funded (mostly) by the ministry's PAC."""
@@ -104,9 +101,6 @@ class PlanYear(models.Model):
             "start": self.start_date.year,
             "end": self.end_date.year,
         }
-
-    def contains(self, day):
-        return self.start_date <= day <= self.end_date
 
 
 class Axis(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import prefetch_related_objects
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.urls import path
@@ -121,6 +122,15 @@ class ObjectiveAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     fields = ["axis", "number", "title", "position"]
 
 
+def _plan_years(measure):
+    """The years of the measure's plan, fetched once however often the admin asks."""
+    if measure is None:
+        return []
+    plan = measure.objective.axis.plan
+    prefetch_related_objects([plan], "years")
+    return list(plan.years.all())
+
+
 class IndicatorInline(ScopedTabularInline):
     model = Indicator
 
@@ -128,14 +138,12 @@ class IndicatorInline(ScopedTabularInline):
         return super().get_queryset(request).prefetch_related("targets")
 
     def get_formset(self, request, obj=None, **kwargs):
-        years = list(obj.objective.axis.plan.years.all()) if obj else []
-        kwargs["form"] = indicator_form_for_years(years)
+        kwargs["form"] = indicator_form_for_years(_plan_years(obj))
         kwargs["fields"] = None
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        years = list(obj.objective.axis.plan.years.all()) if obj else []
-        targets = [f"target_year_{year.number}" for year in years]
+        targets = [f"target_year_{year.number}" for year in _plan_years(obj)]
         return ["label", "unit", "is_cumulative", "baseline", *targets, "target_plan", "position"]
 
 

@@ -34,6 +34,7 @@ def plan_tree(plan: Plan):
 
 
 def measure_for_page(plan: Plan):
+    """A measure with its totals and everything its page and its progress read."""
     return (
         measures_with_totals(Measure.objects.of_plan(plan))
         .select_related("objective__axis__plan")
@@ -42,6 +43,7 @@ def measure_for_page(plan: Plan):
             "partners",
             "years",
             "budget_lines",
+            "objective__axis__plan__years",
             Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
         )
     )

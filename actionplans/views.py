@@ -46,9 +46,7 @@ def plan_detail(request, slug):
 def measure_detail(request, slug, number):
     plan = _published_plan(slug)
     measure = get_object_or_404(selectors.measure_for_page(plan), number=number)
-    progress = measures_progress(
-        selectors.measures_for_progress(Measure.objects.filter(pk=measure.pk))
-    )[0]
+    (progress,) = measures_progress([measure])
     reports = (
         ActivityReport.objects.approved()
         .filter(measure=measure)

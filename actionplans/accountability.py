@@ -16,14 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplans.models import ActivityReport, IndicatorValue
-from actionplans.progress import (
-    MeasureProgress,
-    Status,
-    aggregate_values,
-    indicator_progress,
-    measure_status,
-)
+from actionplans.models import ActivityReport
+from actionplans.progress import Status, aggregate_values, approved_values, measure_progress
 from actionplans.selectors import plan_tree
 from events.models import Event
 from partners.models import Organisation
@@ -202,17 +196,12 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
     years_to_date = [y for y in years if y.start_date <= period.end]
     axes = plan_tree(plan)
 
-    values_to_date = defaultdict(list)
+    values_to_date = approved_values(
+        indicator__measure__objective__axis__plan=plan, report__date__lte=period.end
+    )
     values_in_period = defaultdict(list)
-    for indicator_id, day, value in IndicatorValue.objects.filter(
-        report__status=ActivityReport.Status.APPROVED,
-        report__is_deleted=False,
-        report__date__lte=period.end,
-        indicator__measure__objective__axis__plan=plan,
-    ).values_list("indicator_id", "report__date", "value"):
-        values_to_date[indicator_id].append((day, value))
-        if period.contains(day):
-            values_in_period[indicator_id].append((day, value))
+    for indicator_id, values in values_to_date.items():
+        values_in_period[indicator_id] = [pair for pair in values if period.contains(pair[0])]
 
     activities = defaultdict(list)
     counts_to_date = defaultdict(int)
@@ -241,16 +230,10 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
         for objective in axis.objectives.all():
             sections = []
             for measure in objective.measures.all():
-                progress = MeasureProgress(
-                    measure=measure,
-                    indicators=[
-                        indicator_progress(indicator, years, values_to_date[indicator.pk])
-                        for indicator in measure.indicators.all()
-                    ],
-                    reports=counts_to_date[measure.pk],
+                progress = measure_progress(
+                    measure, years, values_to_date, counts_to_date, as_of + timedelta(days=1)
                 )
-                scheduled = list(measure.years.all()) or ([] if measure.is_continuous else years)
-                status = measure_status(progress, scheduled, as_of + timedelta(days=1))
+                status = progress.status
                 status_counts[status] += 1
                 lines = []
                 for tracked in progress.indicators:

@@ -185,7 +185,8 @@ def measure_status(progress, scheduled_years, today):
     return Status.IN_PROGRESS
 
 
-def _measure_progress(measure, years, values, counts, today):
+def measure_progress(measure, years, values, counts, today):
+    """A measure's progress and status from ``approved_values`` and approved-report counts."""
     progress = MeasureProgress(
         measure=measure,
         indicators=[
@@ -199,7 +200,8 @@ def _measure_progress(measure, years, values, counts, today):
     return progress
 
 
-def _approved_values(**filters):
+def approved_values(**filters):
+    """``{indicator pk: [(report date, value), …]}`` of approved, live reports."""
     values = defaultdict(list)
     for indicator_id, day, value in IndicatorValue.objects.filter(
         report__status=ActivityReport.Status.APPROVED, report__is_deleted=False, **filters
@@ -223,7 +225,7 @@ def plan_progress(plan, today=None, axes=None):
     today = today or timezone.localdate()
     axes = plan_tree(plan) if axes is None else axes
     years = list(plan.years.all())
-    values = _approved_values(indicator__measure__objective__axis__plan=plan)
+    values = approved_values(indicator__measure__objective__axis__plan=plan)
     counts = _report_counts(ActivityReport.objects.approved().of_plan(plan))
     measures, objective_rollups, axis_rollups = {}, {}, {}
     for axis in axes:
@@ -231,7 +233,7 @@ def plan_progress(plan, today=None, axes=None):
         for objective in axis.objectives.all():
             objective_rollup = objective_rollups[objective.pk] = Rollup()
             for measure in objective.measures.all():
-                progress = _measure_progress(measure, years, values, counts, today)
+                progress = measure_progress(measure, years, values, counts, today)
                 measures[measure.pk] = progress
                 objective_rollup.measures.append(progress)
                 axis_rollup.measures.append(progress)
@@ -248,10 +250,10 @@ def measures_progress(measures, today=None):
     today = today or timezone.localdate()
     measures = list(measures)
     pks = [measure.pk for measure in measures]
-    values = _approved_values(indicator__measure__in=pks)
+    values = approved_values(indicator__measure__in=pks)
     counts = _report_counts(ActivityReport.objects.approved().filter(measure__in=pks))
     return [
-        _measure_progress(
+        measure_progress(
             measure, list(measure.objective.axis.plan.years.all()), values, counts, today
         )
         for measure in measures

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from actionplans.models import ActivityReport, Attachment, IndicatorValue, Plan
 from actionplans.report_forms import ActivityReportForm, ReturnForm
 from portal import permissions
 from portal.formatting import format_date
+from portal.responses import stored_file_response
 
 REPORT_RELATED = (
     "measure__objective__axis__plan__table",
@@ -194,15 +195,11 @@ def report_delete(request, pk):
 def attachment_download(request, pk, attachment_pk):
     report = _report_or_404(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, report=report)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=attachment.content_type == "application/pdf",
+    return stored_file_response(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
     )
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from municipalities.models import Kit, KitAdoption, Municipality
 from municipalities.services import kit_adoption_mark
 from partners.models import Table
 from portal import permissions
-from portal.responses import file_response
+from portal.responses import file_response, stored_file_response
 
 
 def _kit_or_404(slug, user=None):
@@ -124,19 +124,15 @@ def adoption_update(request, slug, municipality):
 
 
 def asset_download(request, slug, asset_pk):
-    kit = _kit_or_404(slug)
+    kit = _kit_or_404(slug, request.user)
     asset = get_object_or_404(kit.assets, pk=asset_pk)
-    try:
-        handle = asset.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=asset.download_name, content_type=asset.content_type
+    return stored_file_response(
+        asset.file, filename=asset.download_name, content_type=asset.content_type
     )
 
 
 def kit_zip(request, slug):
-    kit = _kit_or_404(slug)
+    kit = _kit_or_404(slug, request.user)
     filename, content_type, chunks = exports.kit_zip(kit)
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 
 
 def file_response(filename, content_type, content, *, inline=False):
@@ -7,3 +7,14 @@ def file_response(filename, content_type, content, *, inline=False):
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+def stored_file_response(field_file, *, filename, content_type, as_attachment=True):
+    """Stream an uploaded file with its checked type and a download name; 404 if it is gone."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
+    )

@@ -74,8 +74,12 @@ def test_unknown_kit_or_municipality_is_404(client, pais_kit):
     pais_kit.is_published = False
     pais_kit.save()
     assert personalised(client, pais_kit, "fortierville").status_code == 404
+    asset = pais_kit.assets.first()
+    assert client.get(reverse("kits:asset", args=[pais_kit.slug, asset.pk])).status_code == 404
     client.force_login(coordinator_of(pais_kit.table, username="coord@example.org"))
     assert personalised(client, pais_kit, "fortierville").status_code == 200  # preview
+    response = client.get(reverse("kits:asset", args=[pais_kit.slug, asset.pk]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # its files too
 
 
 def test_a_missing_value_is_a_visible_gap(client, pais_kit):

@@ -23,10 +23,7 @@ def _kit_or_404(slug, user=None):
     """A published kit; its table's coordinators also preview it before publishing."""
     kits = Kit.objects.select_related("table", "organisation").prefetch_related("blocks", "assets")
     kit = get_object_or_404(kits, slug=slug)
-    if not kit.is_published and not (
-        user is not None
-        and (user.is_superuser or kit.table_id in permissions.coordinated_table_ids(user))
-    ):
+    if not kit.is_published and not (user and permissions.can_manage_table(user, kit.table_id)):
         raise Http404
     return kit
 
@@ -141,8 +138,7 @@ def kit_zip(request, slug):
 
 def _coordinated_table(request, table_slug):
     table = get_object_or_404(Table, slug=table_slug)
-    user = request.user
-    if not (user.is_superuser or table.pk in permissions.coordinated_table_ids(user)):
+    if not permissions.can_manage_table(request.user, table.pk):
         raise PermissionDenied(
             _("Le suivi des trousses est réservé à la coordination de la table.")
         )

@@ -153,7 +153,7 @@ def can_edit_report(user, report):
     """Authors and their organisation edit their reports; coordinators edit their table's."""
     if report.is_deleted or not user.is_active:
         return False
-    if user.is_superuser or _measure_table_id(report.measure) in coordinated_table_ids(user):
+    if can_manage_table(user, _measure_table_id(report.measure)):
         return True
     return report.author_id == user.pk or report.organisation_id == organisation_id(user)
 
@@ -161,9 +161,7 @@ def can_edit_report(user, report):
 def can_review_report(user, report):
     """Only the table's coordinators (and superusers) approve or send back; never the author's
     own organisation, never the ministry."""
-    if report.is_deleted or not user.is_active:
-        return False
-    return user.is_superuser or _measure_table_id(report.measure) in coordinated_table_ids(user)
+    return not report.is_deleted and can_manage_table(user, _measure_table_id(report.measure))
 
 
 def can_export_reports(user, table_id):
@@ -174,11 +172,9 @@ def can_export_reports(user, table_id):
 
 def can_mark_adoption(user, kit, municipality):
     """The municipality's own contacts, or the coordinators of the kit's table."""
-    if not user.is_active or not user.is_authenticated:
-        return False
-    if user.is_superuser or kit.table_id in coordinated_table_ids(user):
+    if can_manage_table(user, kit.table_id):
         return True
-    return municipality.pk in municipality_ids(user)
+    return user.is_active and municipality.pk in municipality_ids(user)
 
 
 def can_view_full_report(user, plan):

@@ -73,16 +73,75 @@ def _canonical(value):
     return format(number.normalize(), "f") if number.is_finite() else text
 
 
+def _axis(measure):
+    axis = measure.objective.axis
+    return f"{axis.number} : {axis.title}"
+
+
+def _objective(measure):
+    return f"{measure.objective.number} : {measure.objective.title}"
+
+
+def _years(measure):
+    return ", ".join(str(year.number) for year in measure.years.all())
+
+
+def _budget(attribute):
+    def read(measure):
+        lines = measure.budget_lines.all()
+        value = getattr(lines[0], attribute) if lines else None
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else format(value.normalize(), "f")
+
+    return read
+
+
+def _total(measure):
+    return format(measure.budget_total.normalize(), "f")
+
+
+def _indicators(measure):
+    return "\n".join(indicator.label for indicator in measure.indicators.all())
+
+
+def _targets(year_id):
+    """One line per indicator: its target for the plan year ``year_id`` (None: whole plan)."""
+
+    def read(measure):
+        lines = []
+        for indicator in measure.indicators.all():
+            texts = {target.year_id: target.text for target in indicator.targets.all()}
+            lines.append(texts.get(year_id, ""))
+        return "\n".join(lines).rstrip("\n") if any(lines) else ""
+
+    return read
+
+
+class SheetField(Field):
+    """A column computed from the measure (its tree, budget line, indicators): the same value
+    for the export, the comparison that skips unchanged rows, and the admin's preview."""
+
+    def __init__(self, read, **kwargs):
+        super().__init__(**kwargs)
+        self.read = read
+
+    def export(self, instance, **kwargs):
+        return "" if instance is None or instance.pk is None else self.read(instance)
+
+
 class MeasureResource(resources.ModelResource):
-    axis = Field(column_name=gettext_lazy("Axe"), readonly=True)
-    objective = Field(column_name=gettext_lazy("Objectif spécifique"), readonly=True)
+    axis = SheetField(_axis, column_name=gettext_lazy("Axe"), readonly=True)
+    objective = SheetField(
+        _objective, column_name=gettext_lazy("Objectif spécifique"), readonly=True
+    )
     number = Field(attribute="number", column_name=gettext_lazy("Numéro"))
     title = Field(attribute="title", column_name=gettext_lazy("Moyen d'action"))
     responsibility = Field(
         attribute="responsibility", column_name=gettext_lazy("Responsables et partenaires")
     )
     schedule_text = Field(attribute="schedule_text", column_name=gettext_lazy("Échéance"))
-    years = Field(column_name=gettext_lazy("Années du plan"))
+    years = SheetField(_years, column_name=gettext_lazy("Années du plan"))
     is_continuous = Field(
         attribute="is_continuous",
         column_name=gettext_lazy("En continu"),
@@ -93,13 +152,15 @@ class MeasureResource(resources.ModelResource):
         column_name=gettext_lazy("Hors demande PAC"),
         widget=FrenchBooleanWidget(),
     )
-    staff_amount = Field(column_name=gettext_lazy("RH ($)"))
-    staff_hours = Field(column_name=gettext_lazy("Heures"))
-    other_amount = Field(column_name=gettext_lazy("Autres ($)"))
-    funding_source = Field(column_name=gettext_lazy("Source de financement"))
-    total = Field(column_name=gettext_lazy("Total ($)"), readonly=True)
-    indicators = Field(column_name=gettext_lazy("Indicateurs"))
-    target_plan = Field(column_name=gettext_lazy("Cible pour le plan"))
+    staff_amount = SheetField(_budget("staff_amount"), column_name=gettext_lazy("RH ($)"))
+    staff_hours = SheetField(_budget("staff_hours"), column_name=gettext_lazy("Heures"))
+    other_amount = SheetField(_budget("other_amount"), column_name=gettext_lazy("Autres ($)"))
+    funding_source = SheetField(
+        _budget("funding_source"), column_name=gettext_lazy("Source de financement")
+    )
+    total = SheetField(_total, column_name=gettext_lazy("Total ($)"), readonly=True)
+    indicators = SheetField(_indicators, column_name=gettext_lazy("Indicateurs"))
+    target_plan = SheetField(_targets(None), column_name=gettext_lazy("Cible pour le plan"))
 
     class Meta:
         model = Measure
@@ -130,8 +191,8 @@ class MeasureResource(resources.ModelResource):
         self.plan = plan
         self.plan_years = list(plan.years.all()) if plan else []
         for year in self.plan_years:
-            self.fields[f"target_year_{year.number}"] = Field(
-                column_name=_("Cible an %(number)s") % {"number": year.number}
+            self.fields[f"target_year_{year.number}"] = SheetField(
+                _targets(year.pk), column_name=_("Cible an %(number)s") % {"number": year.number}
             )
 
     def get_export_order(self):
@@ -152,63 +213,6 @@ class MeasureResource(resources.ModelResource):
             )
             .in_plan_order()
         )
-
-    def export_field(self, field, instance, **kwargs):
-        name = self.get_field_name(field)
-        if name.startswith("target_year_"):
-            number = int(name.rsplit("_", 1)[1])
-            year = next(year for year in self.plan_years if year.number == number)
-            return self._targets(instance, year.pk)
-        return super().export_field(field, instance, **kwargs)
-
-    def dehydrate_axis(self, measure):
-        axis = measure.objective.axis
-        return f"{axis.number} : {axis.title}"
-
-    def dehydrate_objective(self, measure):
-        return f"{measure.objective.number} : {measure.objective.title}"
-
-    def dehydrate_years(self, measure):
-        return ", ".join(str(year.number) for year in measure.years.all())
-
-    def _budget_line(self, measure):
-        lines = measure.budget_lines.all()
-        return lines[0] if lines else None
-
-    def _budget_value(self, measure, attribute):
-        line = self._budget_line(measure)
-        value = getattr(line, attribute) if line else None
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else format(value.normalize(), "f")
-
-    def dehydrate_staff_amount(self, measure):
-        return self._budget_value(measure, "staff_amount")
-
-    def dehydrate_staff_hours(self, measure):
-        return self._budget_value(measure, "staff_hours")
-
-    def dehydrate_other_amount(self, measure):
-        return self._budget_value(measure, "other_amount")
-
-    def dehydrate_funding_source(self, measure):
-        return self._budget_value(measure, "funding_source")
-
-    def dehydrate_total(self, measure):
-        return format(measure.budget_total.normalize(), "f")
-
-    def dehydrate_indicators(self, measure):
-        return "\n".join(indicator.label for indicator in measure.indicators.all())
-
-    def _targets(self, measure, year_id):
-        lines = []
-        for indicator in measure.indicators.all():
-            texts = {target.year_id: target.text for target in indicator.targets.all()}
-            lines.append(texts.get(year_id, ""))
-        return "\n".join(lines).rstrip("\n") if any(lines) else ""
-
-    def dehydrate_target_plan(self, measure):
-        return self._targets(measure, None)
 
     def _editable_fields(self):
         return [field for field in self.get_import_fields() if not field.readonly]
@@ -300,3 +304,5 @@ class MeasureResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         measure_sheet_update(measure=instance, **instance.sheet_values)
+        # The preview reads the row back: drop what was prefetched before the update.
+        instance._prefetched_objects_cache = {}

@@ -1,8 +1,8 @@
 """Plan spreadsheet round trip (XLSX/CSV) and open data JSON."""
 
 import io
-import re
 import json
+import re
 from pathlib import Path
 
 import pytest

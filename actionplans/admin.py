@@ -7,14 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans import exports, selectors, services
+from actionplans import selectors, services
+from actionplans.exports import plan as exports
 from actionplans.forms import PlanSheetConfirmForm, PlanSheetImportForm, indicator_form_for_years
 from actionplans.models import (
-    ActivityReport,
     Axis,
     BudgetLine,
     Indicator,
-    IndicatorValue,
     Measure,
     Objective,
     Plan,
@@ -23,10 +22,10 @@ from actionplans.models import (
     Target,
 )
 from actionplans.resources import MeasureResource
+from common.formatting import format_hours, format_money
+from common.responses import file_response
 from portal import permissions
 from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
-from portal.formatting import format_hours, format_money
-from portal.responses import file_response
 
 
 class PlanYearInline(ScopedTabularInline):
@@ -255,26 +254,3 @@ class IndicatorAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["label", "measure__number", "measure__title"]
     fields = ["measure", "label", "unit", "is_cumulative", "baseline", "position"]
     autocomplete_fields = ["measure"]
-
-
-class IndicatorValueInline(ScopedTabularInline):
-    model = IndicatorValue
-    fields = ["indicator", "value"]
-
-
-@admin.register(ActivityReport)
-class ActivityReportAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    """Reports are written on the web forms; here coordinators search them and read their history."""
-
-    table_lookup = "measure__objective__axis__plan__table"
-    list_display = ["date", "title", "measure", "organisation", "status", "is_deleted"]
-    list_filter = ["status", "is_deleted", ("measure__objective__axis__plan", ScopedRelatedFilter)]
-    list_select_related = ["measure", "organisation"]
-    search_fields = ["title", "description", "measure__number", "organisation__name"]
-    date_hierarchy = "date"
-    autocomplete_fields = ["measure", "municipalities", "event"]
-    readonly_fields = ["author", "organisation", "submitted_at", "reviewed_by", "reviewed_at"]
-    inlines = [IndicatorValueInline]
-
-    def has_add_permission(self, request):
-        return False

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actionplans.forms import PlanImportForm
-from actionplans.importing import import_document
+from actionplans.imports.documents import import_document
 
 
 def plan_import_view(request, *, table, model_admin):

@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from actionplans.importing import preview_document
+from actionplans.imports.documents import preview_document
+from actionplans.imports.parsing import PlanParseError, check_size
 from actionplans.models import Indicator, Plan
-from actionplans.parsing import PlanParseError, check_size
 from actionplans.services import indicator_targets_set
 
 WHOLE_PLAN_FIELD = "target_plan"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from portal.formatting import format_date
+from common.formatting import format_date
 
 
 class PeriodError(ValueError):

@@ -50,7 +50,7 @@ def measure_for_page(plan: Plan):
 
 
 def measures_for_progress(queryset):
-    """Measures with what :func:`actionplans.progress.measures_progress` reads."""
+    """Measures with what :func:`accountability.progress.measures_progress` reads."""
     return (
         queryset.select_related("objective__axis__plan__table")
         .prefetch_related(

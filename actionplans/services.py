@@ -145,7 +145,7 @@ def _import_warnings(measure):
 
 @transaction.atomic
 def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
-    """Create a draft plan from a :class:`~actionplans.parsing.ParsedPlan`, in one transaction.
+    """Create a draft plan from a :class:`~actionplans.imports.parsing.ParsedPlan`, in one transaction.
 
     Bulk inserts keep the number of queries independent of the plan's size. Lead and partner
     organisations are recognised in the responsibility text by acronym or name (the first one

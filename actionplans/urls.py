@@ -1,7 +1,7 @@
 from django.urls import path
 
+from accountability.views import public_report
 from actionplans import views
-from actionplans.accountability_views import public_report
 
 app_name = "actionplans"
 urlpatterns = [

@@ -1,11 +1,13 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from actionplans import exports, selectors
-from actionplans.filters import MeasureFilter
-from actionplans.models import ActivityReport, Measure, Plan
-from actionplans.progress import current_year, measures_progress, plan_progress
-from portal.responses import file_response
+from accountability.filters import MeasureFilter
+from accountability.progress import current_year, measures_progress, plan_progress
+from actionplans import selectors
+from actionplans.exports import plan as exports
+from actionplans.models import Measure, Plan
+from activities.models import Activity
+from common.responses import file_response
 
 
 def _published_plan(slug):
@@ -29,7 +31,7 @@ def plan_detail(request, slug):
     year = current_year(plan)
     return render(
         request,
-        "actionplans/plan_detail.html",
+        "accountability/plan_detail.html",
         {
             "plan": plan,
             "axes": axes,
@@ -48,7 +50,7 @@ def measure_detail(request, slug, number):
     measure = get_object_or_404(selectors.measure_for_page(plan), number=number)
     (progress,) = measures_progress([measure])
     reports = (
-        ActivityReport.objects.approved()
+        Activity.objects.approved()
         .filter(measure=measure)
         .select_related("organisation")
         .prefetch_related("municipalities")
@@ -57,7 +59,7 @@ def measure_detail(request, slug, number):
     events = measure.events.public().select_related("municipality").order_by("-start")
     return render(
         request,
-        "actionplans/measure_detail.html",
+        "accountability/measure_detail.html",
         {
             "plan": plan,
             "measure": measure,

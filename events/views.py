@@ -6,11 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from common.responses import file_response
 from events.calendar import calendar_ics
 from events.filters import EventFilter
 from events.models import Event
 from partners.models import Table
-from portal.responses import file_response
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 

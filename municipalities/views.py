@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from actionplans.models import ActivityReport
+from activities.models import Activity
 from events.models import Event
 from municipalities.models import Municipality
 from partners.models import Committee
@@ -24,14 +24,14 @@ def municipality_detail(request, slug):
         .select_related("table", "municipality")
     )
     reports = (
-        ActivityReport.objects.approved()
+        Activity.objects.approved()
         .filter(municipalities=municipality)
         .select_related("organisation", "measure__objective__axis__plan")
         .order_by("-date")[:30]
     )
     return render(
         request,
-        "municipalities/municipality_detail.html",
+        "portal/municipality_detail.html",
         {
             "municipality": municipality,
             "upcoming": events.upcoming()[:20],

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 
 from actionplans.models import Plan
 from events.models import Event
-from municipalities.models import Kit
+from kits.models import Kit
 from partners.models import Committee, Membership, Table
 
 

@@ -24,7 +24,7 @@ def table_detail(request, slug):
         table = table_for_page(slug)
     except Table.DoesNotExist as error:
         raise Http404 from error
-    return render(request, "partners/table_detail.html", {"table": table})
+    return render(request, "portal/table_detail.html", {"table": table})
 
 
 def directory(request):

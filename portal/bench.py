@@ -251,8 +251,8 @@ def timed(function):
 
 
 def run_plan_transfer(*, measures=300, out=print):
-    from actionplans.exports import plan_export
-    from actionplans.importing import import_document, preview_document
+    from actionplans.exports.plan import plan_export
+    from actionplans.imports.documents import import_document, preview_document
 
     table = Table.objects.first()
     text = synthetic_plan_text(measures).encode()
@@ -272,7 +272,7 @@ def run_plan_transfer(*, measures=300, out=print):
 
 def add_reports(plan, count=1000):
     """``count`` reports on ``plan`` in every review state, each with an indicator value."""
-    from actionplans.models import ActivityReport, IndicatorValue
+    from activities.models import Activity, IndicatorValue
 
     author = get_user_model().objects.create_user("partenaire-bench@example.org")
     measures = list(Measure.objects.of_plan(plan).prefetch_related("indicators"))
@@ -280,8 +280,8 @@ def add_reports(plan, count=1000):
     for measure in measures:
         measure.leads.add(organisation)
     statuses = ["approved", "approved", "submitted", "draft"]
-    reports = ActivityReport.objects.bulk_create(
-        ActivityReport(
+    reports = Activity.objects.bulk_create(
+        Activity(
             measure=measures[n % len(measures)],
             organisation=organisation,
             author=author,
@@ -293,7 +293,7 @@ def add_reports(plan, count=1000):
         for n in range(count)
     )
     IndicatorValue.objects.bulk_create(
-        IndicatorValue(report=report, indicator=report.measure.indicators.all()[0], value=1)
+        IndicatorValue(activity=report, indicator=report.measure.indicators.all()[0], value=1)
         for report in reports
         if report.measure.indicators.all()
     )
@@ -320,8 +320,8 @@ def run_reporting(plan, *, out=print):
     for name, user, url in [
         ("Mon espace (partenaire)", partner, reverse("dashboard")),
         ("Mon espace (coordination)", coordinator, reverse("dashboard")),
-        ("File de révision", coordinator, reverse("reports:review_queue")),
-        ("Liste des activités", coordinator, reverse("reports:list")),
+        ("File de révision", coordinator, reverse("activities:review_queue")),
+        ("Liste des activités", coordinator, reverse("activities:list")),
         ("Page du plan (avancement)", None, plan.get_absolute_url()),
     ]:
         client = Client()
@@ -335,9 +335,9 @@ def run_report(*, activities=1000, out=print):
     """The Beauce plan (seed 001) with ``activities`` approved activities, as a PDF and XLSX."""
     import resource
 
-    from actionplans.accountability import FULL
+    from accountability.data import FULL
+    from accountability.reports import ReportRequest, render_html, report_xlsx
     from actionplans.periods import parse_period
-    from actionplans.reports import ReportRequest, render_html, report_xlsx
     from portal import demo
 
     demo.load_geography()
@@ -345,9 +345,9 @@ def run_report(*, activities=1000, out=print):
     demo.load_beauce_plan()
     plan = Plan.objects.get(slug=demo.BEAUCE_PLAN["slug"])
     add_reports(plan, count=activities)
-    from actionplans.models import ActivityReport
+    from activities.models import Activity
 
-    ActivityReport.objects.of_plan(plan).update(status="approved")
+    Activity.objects.of_plan(plan).update(status="approved")
     request = ReportRequest(plan=plan, period=parse_period(plan, "all"), variant=FULL)
     from weasyprint import HTML as WeasyHTML
 

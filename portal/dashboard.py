@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from actionplans.models import ActivityReport, Plan
-from actionplans.progress import measures_progress, plan_progress
+from accountability.progress import measures_progress, plan_progress
+from actionplans.models import Plan
 from actionplans.selectors import measures_for_progress
+from activities.models import Activity
 from portal import permissions
 
 
@@ -38,7 +39,7 @@ def _partner_sections(user):
 def dashboard_for(user):
     context = {"sections": [], "review": None, "reports": None, "municipal_reports": None}
     table_ids = permissions.coordinated_table_ids(user)
-    reports = ActivityReport.objects.alive().select_related("measure", "organisation")
+    reports = Activity.objects.alive().select_related("measure", "organisation")
     if table_ids:
         plans = Plan.objects.filter(table__in=table_ids).select_related("table")
         context["sections"] = _table_sections(plans)
@@ -54,7 +55,7 @@ def dashboard_for(user):
         context["reports"] = list(reports.filter(organisation=org).order_by("-date", "-id")[:15])
     if municipalities := permissions.municipality_ids(user):
         context["municipal_reports"] = list(
-            reports.filter(status=ActivityReport.Status.APPROVED, municipalities__in=municipalities)
+            reports.filter(status=Activity.Status.APPROVED, municipalities__in=municipalities)
             .distinct()
             .order_by("-date", "-id")[:20]
         )

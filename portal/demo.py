@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
-from actionplans.importing import import_document, preview_document
+from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Axis, Measure, Objective, Plan
 from actionplans.services import plan_years_sync
 from events.models import Event, EventSeries
@@ -289,14 +289,14 @@ DEMO_REPORTS = [
 
 def load_reports():
     """A few activities of the CJE on the Beauce plan, in each state of the review."""
-    from actionplans.models import ActivityReport, IndicatorValue
+    from activities.models import Activity, IndicatorValue
 
     plan = Plan.objects.get(slug=BEAUCE_PLAN["slug"])
     author = get_user_model().objects.get(username="partenaire.cje@tables-immigration.example")
     organisation = Organisation.objects.get(slug="cje-beauce")
     for number, day, title, participants, value, status in DEMO_REPORTS:
         measure = Measure.objects.of_plan(plan).get(number=number)
-        report, _ = ActivityReport.objects.update_or_create(
+        report, _ = Activity.objects.update_or_create(
             measure=measure,
             title=title,
             defaults={
@@ -310,7 +310,7 @@ def load_reports():
         indicator = measure.indicators.first()
         if value is not None and indicator is not None:
             IndicatorValue.objects.update_or_create(
-                report=report, indicator=indicator, defaults={"value": value}
+                activity=report, indicator=indicator, defaults={"value": value}
             )
 
 
@@ -319,7 +319,7 @@ def load_kits():
     visual are not in the seeds, so the kit carries only what we have)."""
     from django.core.files.base import ContentFile
 
-    from municipalities.models import CopyBlock, Kit, KitAsset
+    from kits.models import CopyBlock, Kit, KitAsset
 
     for row in _read("kits.toml")["kits"]:
         kit, _ = Kit.objects.update_or_create(
@@ -344,7 +344,7 @@ def load_kits():
         if not kit.assets.exists():
             from weasyprint import HTML
 
-            from municipalities.kits import render_markdown
+            from kits.placeholders import render_markdown
 
             facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
             facebook = re.sub("[\U00010000-\U0010ffff]", "", facebook)  # no emoji font here

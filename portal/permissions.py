@@ -128,14 +128,14 @@ def reportable_measures(user):
     return Measure.objects.filter(condition).distinct()
 
 
-def visible_reports(user):
+def visible_activities(user):
     """Reports ``user`` may read: their organisation's, their tables', their municipality's
     approved ones, everything for the ministry."""
     from django.db.models import Q
 
-    from actionplans.models import ActivityReport
+    from activities.models import Activity
 
-    reports = ActivityReport.objects.alive()
+    reports = Activity.objects.alive()
     if not user.is_active or not user.is_authenticated:
         return reports.none()
     if sees_all_tables(user):
@@ -149,7 +149,7 @@ def visible_reports(user):
     return reports.filter(condition).distinct()
 
 
-def can_edit_report(user, report):
+def can_edit_activity(user, report):
     """Authors and their organisation edit their reports; coordinators edit their table's."""
     if report.is_deleted or not user.is_active:
         return False
@@ -158,13 +158,13 @@ def can_edit_report(user, report):
     return report.author_id == user.pk or report.organisation_id == organisation_id(user)
 
 
-def can_review_report(user, report):
+def can_review_activity(user, report):
     """Only the table's coordinators (and superusers) approve or send back; never the author's
     own organisation, never the ministry."""
     return not report.is_deleted and can_manage_table(user, _measure_table_id(report.measure))
 
 
-def can_export_reports(user, table_id):
+def can_export_activities(user, table_id):
     return can_view_table(user, table_id) and (
         user.is_superuser or is_ministry(user) or table_id in coordinated_table_ids(user)
     )

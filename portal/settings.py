@@ -44,11 +44,16 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "portal",
+    "rules.apps.AutodiscoverRulesConfig",
+    "common",
     "municipalities",
     "partners",
     "actionplans",
     "events",
+    "kits",
+    "activities",
+    "accountability",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            "builtins": ["portal.templatetags.quebec"],
+            "builtins": ["common.templatetags.quebec"],
         },
     }
 ]
@@ -108,7 +113,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Montreal"
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["portal.formats"]
+FORMAT_MODULE_PATH = ["common.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

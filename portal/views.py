@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from actionplans.progress import Status
+from accountability.progress import Status
 from partners.selectors import tables_for_home
 from portal import permissions
 from portal.dashboard import dashboard_for

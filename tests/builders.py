@@ -2,7 +2,7 @@
 
 from actionplans.models import Target
 from tests.factories import (
-    ActivityReportFactory,
+    ActivityFactory,
     AxisFactory,
     BudgetLineFactory,
     EventFactory,
@@ -46,7 +46,7 @@ def plan_with_measures(*, table=None, measures=6, slug=None, **plan_kwargs):
             Target(indicator=indicator, year=year, value=19, text="19 activités") for year in years
         )
         EventFactory(table=plan.table, municipality=town).measures.add(measure)
-        report = ActivityReportFactory(measure=measure, organisation=organisations[0])
+        report = ActivityFactory(measure=measure, organisation=organisations[0])
         report.municipalities.add(town)
         report.values.create(indicator=indicator, value=3)
     return plan

@@ -205,9 +205,9 @@ def measure_in(plan, number, **kwargs):
     return MeasureFactory(objective=objective, number=number, **kwargs)
 
 
-class ActivityReportFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "actionplans.ActivityReport"
+        model = "activities.Activity"
 
     measure = factory.SubFactory(MeasureFactory)
     organisation = factory.SubFactory(OrganisationFactory)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.formatting import format_date
+from common.formatting import format_date
 
 
 class PlanQuerySet(models.QuerySet):

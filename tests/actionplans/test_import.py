@@ -188,8 +188,8 @@ def test_import_and_export_use_bulk_queries_not_one_per_measure(table_a):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from actionplans.exports import plan_export
-    from actionplans.importing import import_document, preview_document
+    from actionplans.exports.plan import plan_export
+    from actionplans.imports.documents import import_document, preview_document
     from portal.bench import synthetic_plan_text
 
     counts = []

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from actionplans.parsing import PlanParseError, clean_cell, parse_text, split_targets
+from actionplans.imports.parsing import PlanParseError, clean_cell, parse_text, split_targets
 
 BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actionplans.exports import plan_export
-from actionplans.importing import import_document, preview_document
+from actionplans.exports.plan import plan_export
+from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from actionplans.resources import MeasureResource
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from municipalities.models import Kit
+from kits.models import Kit
 from portal import demo
 from tests.e2e.conftest import CHROMIUM  # noqa: F401
 

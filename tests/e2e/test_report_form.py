@@ -2,7 +2,7 @@
 
 import pytest
 
-from actionplans.models import ActivityReport
+from activities.models import Activity
 from tests.factories import (
     IndicatorFactory,
     MunicipalityFactory,
@@ -44,7 +44,7 @@ def test_partner_fills_and_submits_on_a_phone(
     page.get_by_role("button", name="Soumettre à la coordination").click()
     page.wait_for_url("**/activites/*/")
     assert "Soumise, à réviser" in page.content()
-    report = ActivityReport.objects.get()
+    report = Activity.objects.get()
     assert (report.title, report.participants, report.status) == (
         "Fête des voisins interculturelle",
         42,
@@ -64,5 +64,5 @@ def test_errors_are_shown_next_to_their_field(browser, login_as, live_server, se
     page.get_by_label("Titre").fill("Trop tôt")
     page.get_by_role("button", name="Soumettre à la coordination").click()
     assert "La date doit être dans la période du plan" in page.content()
-    assert not ActivityReport.objects.exists()
+    assert not Activity.objects.exists()
     context.close()

@@ -25,10 +25,10 @@ def objects_b(plan_b, measure_b, table_b):
     from zoneinfo import ZoneInfo
 
     from events.models import EventSeries
-    from municipalities.models import Kit, KitAdoption
+    from kits.models import Kit, KitAdoption
     from partners.models import Invitation, Meeting
     from tests.factories import (
-        ActivityReportFactory,
+        ActivityFactory,
         CommitteeFactory,
         MembershipFactory,
         MunicipalityFactory,
@@ -54,7 +54,7 @@ def objects_b(plan_b, measure_b, table_b):
             table=table_b, starts_at=datetime(2025, 1, 9, 10, tzinfo=ZoneInfo("UTC"))
         ),
         EventSeries.objects.create(table=table_b, title="Série secrète B", slug="serie-b"),
-        ActivityReportFactory(measure=measure_b, title="Activité secrète B"),
+        ActivityFactory(measure=measure_b, title="Activité secrète B"),
         kit,
         KitAdoption.objects.create(kit=kit, municipality=MunicipalityFactory(), status="done"),
         Invitation.objects.create(

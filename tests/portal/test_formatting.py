@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.formatting import (
+from common.formatting import (
     format_date,
     format_hours,
     format_money,

@@ -3,10 +3,10 @@
 import pytest
 
 from actionplans.models import Plan
-from municipalities.models import Kit
+from kits.models import Kit
 from portal import permissions
 from tests.factories import (
-    ActivityReportFactory,
+    ActivityFactory,
     MunicipalityFactory,
     OrganisationFactory,
     UserFactory,
@@ -24,7 +24,7 @@ def setting(plan_a, table_b):
     org = OrganisationFactory()
     measure = measure_in(plan_a, "1.1.1")
     measure.partners.add(org)
-    report = ActivityReportFactory(measure=measure, organisation=org, status="submitted")
+    report = ActivityFactory(measure=measure, organisation=org, status="submitted")
     return {
         "report": report,
         "partner": partner_of(org, username="p@example.org"),
@@ -44,22 +44,22 @@ def test_reportable_measures_follow_leads_and_partners(setting, measure_b):
 
 def test_editing_and_reviewing(setting):
     report = setting["report"]
-    assert permissions.can_edit_report(setting["partner"], report)
-    assert not permissions.can_review_report(setting["partner"], report)
-    assert permissions.can_review_report(setting["coordinator"], report)
-    assert not permissions.can_review_report(setting["other_coordinator"], report)
-    assert not permissions.can_review_report(setting["ministry"], report)
-    assert not permissions.can_edit_report(setting["other_partner"], report)
+    assert permissions.can_edit_activity(setting["partner"], report)
+    assert not permissions.can_review_activity(setting["partner"], report)
+    assert permissions.can_review_activity(setting["coordinator"], report)
+    assert not permissions.can_review_activity(setting["other_coordinator"], report)
+    assert not permissions.can_review_activity(setting["ministry"], report)
+    assert not permissions.can_edit_activity(setting["other_partner"], report)
     report.is_deleted = True
-    assert not permissions.can_edit_report(setting["coordinator"], report)
+    assert not permissions.can_edit_activity(setting["coordinator"], report)
 
 
 def test_visible_reports(setting):
     report = setting["report"]
-    assert report in permissions.visible_reports(setting["ministry"])
-    assert report in permissions.visible_reports(setting["partner"])
-    assert report not in permissions.visible_reports(setting["other_coordinator"])
-    assert not permissions.visible_reports(UserFactory()).exists()
+    assert report in permissions.visible_activities(setting["ministry"])
+    assert report in permissions.visible_activities(setting["partner"])
+    assert report not in permissions.visible_activities(setting["other_coordinator"])
+    assert not permissions.visible_activities(UserFactory()).exists()
 
 
 def test_full_reports_and_exports(setting, plan_a):
@@ -70,8 +70,8 @@ def test_full_reports_and_exports(setting, plan_a):
     assert set(permissions.plans_with_full_reports(setting["other_coordinator"])) == set(
         Plan.objects.filter(table__slug="table-b")
     )
-    assert permissions.can_export_reports(setting["ministry"], plan_a.table_id)
-    assert not permissions.can_export_reports(setting["partner"], plan_a.table_id)
+    assert permissions.can_export_activities(setting["ministry"], plan_a.table_id)
+    assert not permissions.can_export_activities(setting["partner"], plan_a.table_id)
 
 
 def test_kit_adoption_is_marked_by_the_municipality_or_its_table(table_a, table_b):

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from actionplans.models import Plan
 from events.models import EventSeries
 from tests.factories import (
-    ActivityReportFactory,
+    ActivityFactory,
     CommitteeFactory,
     EventFactory,
     IndicatorFactory,
@@ -34,10 +34,10 @@ def plan(plan_a):
     first.leads.add(cje)
     indicator = IndicatorFactory(measure=first, label="Nombre de capsules")
     TargetFactory(indicator=indicator, year=plan_a.years.get(number=1), value=3, text="3 capsules")
-    ActivityReportFactory(
+    ActivityFactory(
         measure=first, date=date(2022, 6, 1), status="approved", title="Capsule 1"
     ).values.create(indicator=indicator, value=2)
-    ActivityReportFactory(
+    ActivityFactory(
         measure=first, date=date(2022, 7, 1), status="submitted", title="Capsule en révision"
     )
     measure_in(plan_a, "1.1.2", title="Jumelage interculturel")
@@ -189,13 +189,11 @@ def test_municipality_page(client, table_a, plan):
         table=table_a, name="Comité d'accueil de Fortierville", kind="reception", municipality=town
     )
     EventFactory(table=table_a, title="Fête au village", municipality=town)
-    approved = ActivityReportFactory(
+    approved = ActivityFactory(
         measure=plan.axes.first().objectives.first().measures.first(), title="Atelier au village"
     )
     approved.municipalities.add(town)
-    hidden = ActivityReportFactory(
-        measure=approved.measure, title="Atelier brouillon", status="draft"
-    )
+    hidden = ActivityFactory(measure=approved.measure, title="Atelier brouillon", status="draft")
     hidden.municipalities.add(town)
     page = client.get(town.get_absolute_url()).content.decode()
     for text in (

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from actionplans.exports import FORMATS, plan_export
+from actionplans.exports.plan import FORMATS, plan_export
 from actionplans.models import Plan
 
 

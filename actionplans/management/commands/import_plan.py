@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from actionplans.importing import import_document, preview_document, unique_plan_slug
+from actionplans.imports.documents import import_document, preview_document, unique_plan_slug
+from actionplans.imports.parsing import PlanParseError
 from actionplans.models import Plan
-from actionplans.parsing import PlanParseError
 from partners.models import Organisation, Table
 
 

@@ -1,0 +1,309 @@
+"""What an accountability report shows, gathered once for the PDF, the HTML preview and the XLSX.
+
+The *full* version (ministry staff, the table's coordinators) adds activity descriptions and
+internal notes; the *public* version has neither, and no personal data in either version.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from html import escape
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability.progress import Status, aggregate_values, approved_values, measure_progress
+from actionplans.selectors import plan_tree
+from activities.models import Activity
+from events.models import Event
+from partners.models import Organisation
+
+FULL, PUBLIC = "full", "public"
+
+
+@dataclass
+class IndicatorLine:
+    label: str
+    unit: str
+    period_target: Decimal | None
+    period_target_text: str
+    period_actual: Decimal
+    total_target: Decimal | None
+    total_target_text: str
+    total_actual: Decimal
+
+    @property
+    def chart(self):
+        return bar_chart_svg(
+            [
+                (_("Période"), self.period_actual, self.period_target),
+                (_("Cumulatif"), self.total_actual, self.total_target),
+            ]
+        )
+
+
+@dataclass
+class MeasureSection:
+    measure: object
+    status: str
+    indicators: list
+    activities: list
+    planned: Decimal
+    spent: Decimal
+    notes: str = ""
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+
+@dataclass
+class ReportData:
+    plan: object
+    period: object
+    variant: str
+    annual: bool
+    axes: list = field(default_factory=list)  # [(axis, [(objective, [MeasureSection])])]
+    events: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def is_public(self):
+        return self.variant == PUBLIC
+
+    @property
+    def sections(self):
+        return [
+            section
+            for _axis, objectives in self.axes
+            for _o, sections in objectives
+            for section in sections
+        ]
+
+    def fingerprint(self):
+        """A digest of everything the report shows: the cache key of its files."""
+        payload = {
+            "plan": [
+                self.plan.pk,
+                self.plan.title,
+                self.plan.table.name,
+                str(self.plan.start_date),
+            ],
+            "period": [str(self.period.start), str(self.period.end)],
+            "variant": self.variant,
+            "annual": self.annual,
+            "axes": [
+                [axis.number, axis.title, axis.narrative if self.annual else ""]
+                for axis, _objectives in self.axes
+            ],
+            "sections": [
+                [
+                    s.measure.pk,
+                    s.measure.number,
+                    s.measure.title,
+                    s.measure.responsibility,
+                    s.status,
+                    str(s.planned),
+                    str(s.spent),
+                    s.notes,
+                    [
+                        [
+                            i.label,
+                            str(i.period_target),
+                            i.period_target_text,
+                            str(i.period_actual),
+                            str(i.total_target),
+                            str(i.total_actual),
+                        ]
+                        for i in s.indicators
+                    ],
+                    [
+                        [
+                            a.pk,
+                            a.title,
+                            str(a.date),
+                            a.participants,
+                            a.description if not self.is_public else "",
+                        ]
+                        for a in s.activities
+                    ],
+                    [o.name for o in s.measure.leads.all()]
+                    + [o.name for o in s.measure.partners.all()],
+                ]
+                for s in self.sections
+            ],
+            "events": [[e.pk, e.title, str(e.start)] for e in self.events],
+            "organisations": [o.name for o in self.organisations],
+            "summary": {key: str(value) for key, value in self.summary.items()},
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def bar_chart_svg(rows, width=128, row_height=16):
+    """A small horizontal bar chart (inline SVG) of ``[(label, actual, target)]``."""
+    label_width, bar_width = 48, width - 78
+    height = row_height * len(rows) + 4
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(_("Réalisé par rapport à la cible"))}">'
+    ]
+    for index, (label, actual, target) in enumerate(rows):
+        y = index * row_height + 2
+        ratio = float(min(actual / target, Decimal(1))) if target else 0
+        text = f"{int(ratio * 100)} %" if target else "—"
+        parts.append(
+            f'<text x="0" y="{y + 12}" font-size="8" fill="#1b1f24">{escape(str(label))}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 2}" width="{bar_width}" height="11" fill="#e3e8ee" rx="2"/>'
+        )
+        if ratio:
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 2}" width="{bar_width * ratio:.1f}" height="11" fill="#0b4f8a" rx="2"/>'
+            )
+        parts.append(
+            f'<text x="{label_width + bar_width + 6}" y="{y + 12}" font-size="9" fill="#1b1f24">{text}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _targets_over(tracked, years):
+    """Sum (or last value) of the yearly targets of ``years``, with their texts."""
+    chosen = [year for year in tracked.years if year.year in years and year.target_text]
+    numbers = [year.target for year in chosen if year.target is not None]
+    text = " ; ".join(
+        _("An %(number)s : %(text)s") % {"number": year.year.number, "text": year.target_text}
+        for year in chosen
+    )
+    if not numbers:
+        return None, text
+    if tracked.indicator.is_cumulative:
+        return sum(numbers, Decimal(0)), text
+    return numbers[-1], text
+
+
+def report_data(plan, period, *, variant=FULL, annual=False, today=None):
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    years = list(plan.years.all())
+    period_years = [y for y in years if y.start_date <= period.end and y.end_date >= period.start]
+    years_to_date = [y for y in years if y.start_date <= period.end]
+    axes = plan_tree(plan)
+
+    values_to_date = approved_values(
+        indicator__measure__objective__axis__plan=plan, activity__date__lte=period.end
+    )
+    values_in_period = defaultdict(list)
+    for indicator_id, values in values_to_date.items():
+        values_in_period[indicator_id] = [pair for pair in values if period.contains(pair[0])]
+
+    activities = defaultdict(list)
+    counts_to_date = defaultdict(int)
+    reports = (
+        Activity.objects.approved()
+        .of_plan(plan)
+        .filter(date__lte=period.end)
+        .select_related("organisation")
+        .prefetch_related("municipalities")
+        .order_by("date", "id")
+    )
+    municipalities, participants, spent_total = set(), 0, Decimal(0)
+    for report in reports:
+        counts_to_date[report.measure_id] += 1
+        if period.contains(report.date):
+            activities[report.measure_id].append(report)
+            participants += report.participants
+            spent_total += report.amount_spent or 0
+            municipalities |= {m.name for m in report.municipalities.all()}
+
+    data = ReportData(plan=plan, period=period, variant=variant, annual=annual)
+    status_counts = dict.fromkeys(Status.ORDER, 0)
+    planned_total = Decimal(0)
+    for axis in axes:
+        objectives = []
+        for objective in axis.objectives.all():
+            sections = []
+            for measure in objective.measures.all():
+                progress = measure_progress(
+                    measure, years, values_to_date, counts_to_date, as_of + timedelta(days=1)
+                )
+                status = progress.status
+                status_counts[status] += 1
+                lines = []
+                for tracked in progress.indicators:
+                    indicator = tracked.indicator
+                    period_target, period_text = _targets_over(tracked, period_years)
+                    total_target, total_text = _targets_over(tracked, years_to_date)
+                    if tracked.plan_target is not None or tracked.plan_target_text:
+                        total_target = tracked.plan_target
+                        total_text = tracked.plan_target_text
+                        if period.key == "all":
+                            period_target, period_text = total_target, total_text
+                    lines.append(
+                        IndicatorLine(
+                            label=indicator.label,
+                            unit=indicator.unit,
+                            period_target=period_target,
+                            period_target_text=period_text,
+                            period_actual=aggregate_values(
+                                values_in_period[indicator.pk], indicator.is_cumulative
+                            ),
+                            total_target=total_target,
+                            total_target_text=total_text,
+                            total_actual=tracked.total_actual,
+                        )
+                    )
+                planned = measure.budget_total
+                spent = sum((r.amount_spent or 0 for r in activities[measure.pk]), Decimal(0))
+                planned_total += planned
+                sections.append(
+                    MeasureSection(
+                        measure=measure,
+                        status=status,
+                        indicators=lines,
+                        activities=activities[measure.pk],
+                        planned=planned,
+                        spent=spent,
+                        notes="" if variant == PUBLIC else measure.notes,
+                    )
+                )
+            objectives.append((objective, sections))
+        data.axes.append((axis, objectives))
+
+    events = Event.objects.filter(
+        table=plan.table_id, start__date__lte=period.end, end__date__gte=period.start
+    )
+    if variant == PUBLIC:
+        events = events.public()
+    data.events = list(events.select_related("municipality").order_by("start"))
+    data.organisations = list(
+        Organisation.objects.filter(
+            pk__in={
+                o.pk
+                for s in data.sections
+                for o in [*s.measure.leads.all(), *s.measure.partners.all()]
+            }
+        ).order_by("name")
+    )
+    planned_total += sum((expense.amount for expense in plan.expenses.all()), Decimal(0))
+    data.summary = {
+        "measures": len(data.sections),
+        "activities": sum(len(s.activities) for s in data.sections),
+        "participants": participants,
+        "municipalities": len(municipalities),
+        "planned": planned_total,
+        "spent": spent_total,
+        **{f"status_{key}": count for key, count in status_counts.items()},
+    }
+    return data
+
+
+def plan_for_report(queryset):
+    """Plans with what :func:`report_data` reads."""
+    return queryset.select_related("table").prefetch_related("years", Prefetch("expenses"))

@@ -1,0 +1,193 @@
+"""Accountability files: the progress report (or annual review) as PDF, HTML and XLSX.
+
+Each function returns ``(filename, content_type, bytes)``, rendered in the requested language.
+Files are cached under a digest of the data they show, so a repeated download of an unchanged
+report costs nothing and any change to its inputs produces a new file.
+"""
+
+from dataclasses import dataclass
+
+import tablib
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accountability.data import FULL, report_data
+from accountability.progress import Status
+from common.formatting import format_date
+
+PDF, XLSX, HTML = "pdf", "xlsx", "html"
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    HTML: "text/html; charset=utf-8",
+}
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    plan: object
+    period: object
+    lang: str = "fr"
+    variant: str = FULL
+    annual: bool = False
+
+
+def _title(annual):
+    return _("Bilan annuel") if annual else _("Rapport d'étape")
+
+
+def _filename(request, extension):
+    kind = "bilan-annuel" if request.annual else "rapport"
+    variant = "-public" if request.variant != FULL else ""
+    period = request.period.key.replace(":", "_")
+    return f"{request.plan.slug}-{kind}-{period}{variant}-{request.lang}.{extension}"
+
+
+def render_html(request, data=None):
+    with translation.override(request.lang):
+        data = data or report_data(
+            request.plan, request.period, variant=request.variant, annual=request.annual
+        )
+        return render_to_string(
+            "accountability/pdf/report.html",
+            {
+                "data": data,
+                "report_title": _title(request.annual),
+                "generated_on": timezone.localdate(),
+                "statuses": [(Status.LABELS[key], f"status_{key}") for key in Status.ORDER],
+            },
+        )
+
+
+def _cached(request, extension, build):
+    with translation.override(request.lang):
+        data = report_data(
+            request.plan, request.period, variant=request.variant, annual=request.annual
+        )
+    key = f"report:{extension}:{request.lang}:{data.fingerprint()}"
+    content = cache.get(key)
+    if content is None:
+        content = build(data)
+        cache.set(key, content, CACHE_SECONDS)
+    return _filename(request, extension), CONTENT_TYPES[extension], content
+
+
+def report_pdf(request):
+    from weasyprint import HTML as WeasyHTML
+
+    def build(data):
+        return WeasyHTML(string=render_html(request, data)).write_pdf()
+
+    return _cached(request, PDF, build)
+
+
+def report_xlsx(request):
+    def build(data):
+        with translation.override(request.lang):
+            return _workbook(data).export("xlsx")
+
+    return _cached(request, XLSX, build)
+
+
+def _workbook(data):
+    summary = tablib.Dataset(title=_("Sommaire")[:31], headers=[_("Indicateur"), _("Valeur")])
+    summary.append([_("Plan"), data.plan.title])
+    summary.append([_("Période"), data.period.label])
+    summary.append([_("Activités réalisées"), data.summary["activities"]])
+    summary.append([_("Participants"), data.summary["participants"]])
+    summary.append([_("Municipalités touchées"), data.summary["municipalities"]])
+    summary.append([_("Budget prévu ($)"), float(data.summary["planned"])])
+    summary.append([_("Dépensé durant la période ($)"), float(data.summary["spent"])])
+    for key in Status.ORDER:
+        summary.append([str(Status.LABELS[key]), data.summary[f"status_{key}"]])
+
+    axes = tablib.Dataset(
+        title=_("Axes")[:31], headers=[_("Axe"), _("Titre"), _("Moyens d'action")]
+    )
+    objectives = tablib.Dataset(
+        title=_("Objectifs")[:31],
+        headers=[_("Axe"), _("Objectif"), _("Titre"), _("Moyens d'action")],
+    )
+    measures = tablib.Dataset(
+        title=_("Moyens d'action")[:31],
+        headers=[
+            _("Numéro"),
+            _("Moyen d'action"),
+            _("Statut"),
+            _("Responsables"),
+            _("Échéance"),
+            _("Budget prévu ($)"),
+            _("Dépensé ($)"),
+            _("Activités"),
+        ],
+    )
+    indicators = tablib.Dataset(
+        title=_("Indicateurs")[:31],
+        headers=[
+            _("Numéro"),
+            _("Indicateur"),
+            _("Cible de la période"),
+            _("Réalisé"),
+            _("Cible cumulative"),
+            _("Cumul"),
+        ],
+    )
+    activities = tablib.Dataset(
+        title=_("Activités")[:31],
+        headers=[
+            _("Numéro"),
+            _("Date"),
+            _("Activité"),
+            _("Organisation"),
+            _("Municipalités"),
+            _("Participants"),
+            _("Montant dépensé ($)"),
+        ],
+    )
+    for axis, axis_objectives in data.axes:
+        axes.append(
+            [axis.number, axis.title, sum(len(sections) for _o, sections in axis_objectives)]
+        )
+        for objective, sections in axis_objectives:
+            objectives.append([axis.number, objective.number, objective.title, len(sections)])
+            for section in sections:
+                measure = section.measure
+                measures.append(
+                    [
+                        measure.number,
+                        measure.title,
+                        str(section.status_label),
+                        ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
+                        str(measure.schedule_label or ""),
+                        float(section.planned),
+                        float(section.spent),
+                        len(section.activities),
+                    ]
+                )
+                for line in section.indicators:
+                    indicators.append(
+                        [
+                            measure.number,
+                            line.label,
+                            line.period_target_text,
+                            float(line.period_actual),
+                            line.total_target_text,
+                            float(line.total_actual),
+                        ]
+                    )
+                for report in section.activities:
+                    activities.append(
+                        [
+                            measure.number,
+                            format_date(report.date),
+                            report.title,
+                            report.organisation.name,
+                            ", ".join(m.name for m in report.municipalities.all()),
+                            report.participants,
+                            float(report.amount_spent) if report.amount_spent is not None else None,
+                        ]
+                    )
+    return tablib.Databook([summary, axes, objectives, measures, indicators, activities])

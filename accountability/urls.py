@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accountability import views
+
+app_name = "accountability"
+urlpatterns = [
+    path("", views.report_home, name="home"),
+    path("<slug:slug>/", views.report_plan, name="plan"),
+]

@@ -1,0 +1,45 @@
+"""The plan document import as coordinators use it: read and preview, then create in one step."""
+
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from actionplans.imports import parsing
+from actionplans.models import Plan
+from actionplans.services import plan_import
+
+
+@dataclass
+class ImportPreview:
+    parsed: parsing.ParsedPlan
+    source: str  # the document as tab-separated text, carried to the confirmation step
+
+
+def preview_document(*, data=None, text=None):
+    """Parse an uploaded document (bytes) or pasted text; raises PlanParseError."""
+    if data is not None:
+        rows = parsing.rows_from_document(data)
+    elif text and text.strip():
+        rows = parsing.rows_from_text(text)
+    else:
+        raise parsing.PlanParseError([_("Le document est vide.")])
+    return ImportPreview(parsed=parsing.parse_rows(rows), source=parsing.rows_as_text(rows))
+
+
+def unique_plan_slug(title):
+    base = slugify(title)[:180] or "plan"
+    slug, counter = base, 2
+    while Plan.objects.filter(slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def import_document(*, table, preview, title, slug=None, start_date=None):
+    return plan_import(
+        table=table,
+        parsed=preview.parsed,
+        title=title,
+        slug=slug or unique_plan_slug(title),
+        start_date=start_date,
+    )

@@ -1,0 +1,174 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from common.formatting import format_date
+from common.uploads import sniff_content_type
+from events.models import Event
+from municipalities.models import Municipality
+from portal import permissions
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+INDICATOR_FIELD = re.compile(r"^indicator_(\d+)$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ActivityForm(forms.ModelForm):
+    """The partner's form: works without JavaScript, one column on a phone."""
+
+    attachments = MultipleFileField(
+        label=_("Pièces jointes (photos, PDF)"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF, WebP ou PDF, 10 Mo au plus chacun."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "measure",
+            "date",
+            "title",
+            "description",
+            "municipalities",
+            "participants",
+            "participants_immigrant",
+            "participants_host",
+            "amount_spent",
+            "event",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "municipalities": forms.CheckboxSelectMultiple,
+            "participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "participants_immigrant": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "participants_host": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "amount_spent": forms.NumberInput(
+                attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        measures = permissions.reportable_measures(user).select_related("objective__axis__plan")
+        self.fields["measure"].queryset = measures
+        self.fields["measure"].label_from_instance = lambda m: f"{m.number} {m.title[:70]}"
+        self.measure = self._chosen_measure(measures)
+        self.indicators = list(self.measure.indicators.all()) if self.measure else []
+        values = {}
+        if self.instance.pk:
+            values = {value.indicator_id: value.value for value in self.instance.values.all()}
+        for indicator in self.indicators:
+            label = indicator.label + (f" ({indicator.unit})" if indicator.unit else "")
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=values.get(indicator.pk),
+                widget=forms.NumberInput(attrs={"min": 0, "step": "any", "inputmode": "decimal"}),
+            )
+        if self.measure:
+            plan = self.measure.objective.axis.plan
+            self.fields["municipalities"].queryset = Municipality.objects.filter(
+                mrc__tables=plan.table_id
+            ).order_by("name")
+            self.fields["event"].queryset = Event.objects.filter(table=plan.table_id).order_by(
+                "-start"
+            )
+        else:
+            self.fields["municipalities"].queryset = Municipality.objects.none()
+            self.fields["event"].queryset = Event.objects.none()
+
+    def _chosen_measure(self, measures):
+        key = self.data.get("measure") if self.is_bound else None
+        key = key or self.initial.get("measure") or self.instance.measure_id
+        if not key:
+            return None
+        try:
+            return measures.prefetch_related("indicators").get(pk=key)
+        except (ValueError, TypeError, measures.model.DoesNotExist):
+            return None
+
+    @property
+    def selected_measure(self):
+        """The measure the form is built for (its indicators, municipalities, events)."""
+        return self.measure
+
+    @property
+    def indicator_fields(self):
+        return [self[f"indicator_{indicator.pk}"] for indicator in self.indicators]
+
+    def clean(self):
+        cleaned = super().clean()
+        measure, day = cleaned.get("measure"), cleaned.get("date")
+        if measure and day:
+            plan = measure.objective.axis.plan
+            if not plan.start_date <= day <= plan.end_date:
+                self.add_error(
+                    "date",
+                    _("La date doit être dans la période du plan (du %(start)s au %(end)s).")
+                    % {"start": format_date(plan.start_date), "end": format_date(plan.end_date)},
+                )
+        total = cleaned.get("participants") or 0
+        split = (cleaned.get("participants_immigrant") or 0) + (
+            cleaned.get("participants_host") or 0
+        )
+        if split > total:
+            self.add_error(
+                "participants",
+                _("La répartition (%(split)s) dépasse le nombre de participants (%(total)s).")
+                % {"split": split, "total": total},
+            )
+        own = {str(indicator.pk) for indicator in self.indicators}
+        foreign = [
+            match.group(1)
+            for key in self.data
+            if (match := INDICATOR_FIELD.match(key)) and match.group(1) not in own
+        ]
+        if foreign:
+            raise forms.ValidationError(
+                _("Une valeur vise un indicateur qui n'appartient pas à ce moyen d'action.")
+            )
+        for upload in cleaned.get("attachments") or []:
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                self.add_error(
+                    "attachments",
+                    _("« %(name)s » dépasse 10 Mo.") % {"name": upload.name},
+                )
+                continue
+            upload.sniffed_type = sniff_content_type(upload)
+            if upload.sniffed_type is None:
+                self.add_error(
+                    "attachments",
+                    _("« %(name)s » n'est ni une image ni un PDF (type vérifié sur le contenu).")
+                    % {"name": upload.name},
+                )
+        return cleaned
+
+    def indicator_values(self):
+        return {
+            indicator: self.cleaned_data.get(f"indicator_{indicator.pk}")
+            for indicator in self.indicators
+        }
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ce qu'il faut corriger"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,263 @@
+"""Activity activities on the web: partners activity, coordinators review."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actionplans.models import Plan
+from activities import services
+from activities.forms import ActivityForm, ReturnForm
+from activities.models import Activity, Attachment, IndicatorValue
+from common.formatting import format_date
+from common.responses import stored_file_response
+from portal import permissions
+
+ACTIVITY_RELATED = (
+    "measure__objective__axis__plan__table",
+    "organisation",
+    "author",
+    "event",
+    "reviewed_by",
+)
+
+
+def _activity_or_404(user, pk):
+    """The activity if ``user`` may see it; a guessed id of another's activity is a 404."""
+    queryset = (
+        permissions.visible_activities(user)
+        .select_related(*ACTIVITY_RELATED)
+        .prefetch_related(
+            "municipalities",
+            "attachments",
+            Prefetch("values", IndicatorValue.objects.select_related("indicator")),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _reporting_organisation(user, measure):
+    org_id = permissions.organisation_id(user)
+    if org_id is not None:
+        return org_id
+    return measure.objective.axis.plan.table.carrier_id
+
+
+@login_required
+def activity_list(request):
+    activities = (
+        permissions.visible_activities(request.user)
+        .select_related("measure", "organisation")
+        .order_by("-date", "-id")
+    )
+    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    return render(request, "activities/activity_list.html", {"page": page})
+
+
+@login_required
+def activity_create(request):
+    if not permissions.reportable_measures(request.user).exists():
+        raise PermissionDenied(_("Votre compte n'est rattaché à aucun moyen d'action."))
+    chosen = request.GET.get("mesure") or request.GET.get("measure")
+    initial = {"measure": chosen} if chosen else {}
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        activity.organisation_id = _reporting_organisation(request.user, activity.measure)
+        services.activity_save(
+            activity=activity,
+            user=request.user,
+            values=form.indicator_values(),
+            municipalities=form.cleaned_data["municipalities"],
+            files=form.cleaned_data["attachments"],
+            submit="submit" in request.POST,
+        )
+        messages.success(request, _submitted_message(activity))
+        return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": None})
+
+
+def _submitted_message(activity):
+    if activity.status == Activity.Status.SUBMITTED:
+        return _("Activité soumise : la coordination la révisera.")
+    return _("Brouillon enregistré.")
+
+
+@login_required
+def activity_update(request, pk):
+    activity = _activity_or_404(request.user, pk)
+    if not permissions.can_edit_activity(request.user, activity):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette activité."))
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, user=request.user, instance=activity
+    )
+    if request.method == "POST" and form.is_valid():
+        was_approved = activity.status == Activity.Status.APPROVED
+        services.activity_save(
+            activity=form.save(commit=False),
+            user=request.user,
+            values=form.indicator_values(),
+            municipalities=form.cleaned_data["municipalities"],
+            files=form.cleaned_data["attachments"],
+            submit="submit" in request.POST,
+        )
+        if was_approved:
+            messages.warning(request, _("Activité modifiée : elle retourne à la révision."))
+        else:
+            messages.success(request, _submitted_message(activity))
+        return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = _activity_or_404(request.user, pk)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "can_edit": permissions.can_edit_activity(request.user, activity),
+            "can_review": permissions.can_review_activity(request.user, activity),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _workflow(action):
+    """A POST-only view that runs ``action(activity, request)`` after its permission check."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        activity = _activity_or_404(request.user, pk)
+        try:
+            action(activity, request)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        return redirect("activities:detail", pk=activity.pk)
+
+    return view
+
+
+def _submit(activity, request):
+    if not permissions.can_edit_activity(request.user, activity):
+        raise PermissionDenied
+    services.activity_submit(activity=activity, user=request.user)
+    messages.success(request, _("Activité soumise : la coordination la révisera."))
+
+
+def _approve(activity, request):
+    if not permissions.can_review_activity(request.user, activity):
+        raise PermissionDenied(_("Seule la coordination de la table approuve les activités."))
+    services.activity_approve(activity=activity, reviewer=request.user)
+    messages.success(request, _("Activité approuvée."))
+
+
+def _return(activity, request):
+    if not permissions.can_review_activity(request.user, activity):
+        raise PermissionDenied(_("Seule la coordination de la table renvoie les activités."))
+    form = ReturnForm(request.POST)
+    comment = form.data.get("comment", "")
+    services.activity_return(activity=activity, reviewer=request.user, comment=comment)
+    messages.success(request, _("Activité renvoyée à son auteur avec votre commentaire."))
+
+
+def _delete(activity, request):
+    if not permissions.can_edit_activity(request.user, activity):
+        raise PermissionDenied
+    services.activity_delete(activity=activity, user=request.user)
+    messages.success(request, _("Activité supprimée."))
+
+
+activity_submit = _workflow(_submit)
+activity_approve = _workflow(_approve)
+activity_return = _workflow(_return)
+
+
+@login_required
+@require_POST
+def activity_delete(request, pk):
+    activity = _activity_or_404(request.user, pk)
+    _delete(activity, request)
+    return redirect("activities:list")
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    activity = _activity_or_404(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, activity=activity)
+    return stored_file_response(
+        attachment.file,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+    )
+
+
+@login_required
+def review_queue(request):
+    tables = permissions.coordinated_table_ids(request.user)
+    if not (tables or request.user.is_superuser):
+        raise PermissionDenied(_("La file de révision est réservée à la coordination."))
+    activities = Activity.objects.awaiting_review().select_related(
+        "measure__objective__axis__plan", "organisation", "author"
+    )
+    if not request.user.is_superuser:
+        activities = activities.filter(measure__objective__axis__plan__table__in=tables)
+    page = Paginator(activities.order_by("submitted_at", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "activities/review_queue.html", {"page": page})
+
+
+@login_required
+def activities_export(request, slug):
+    """Approved activities of a plan as CSV, for coordinators and ministry staff."""
+    plan = get_object_or_404(Plan.objects.select_related("table"), slug=slug)
+    if not permissions.can_export_activities(request.user, plan.table_id):
+        raise PermissionDenied(_("L'exportation est réservée à la coordination et au ministère."))
+    activities = (
+        Activity.objects.approved()
+        .of_plan(plan)
+        .select_related("measure", "organisation")
+        .prefetch_related("municipalities")
+        .order_by("date", "id")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-activites.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Date"),
+            _("Moyen d'action"),
+            _("Titre"),
+            _("Organisation"),
+            _("Municipalités"),
+            _("Participants"),
+            _("Montant dépensé"),
+        ]
+    )
+    for activity in activities:
+        writer.writerow(
+            [
+                format_date(activity.date),
+                activity.measure.number,
+                activity.title,
+                activity.organisation.name,
+                ", ".join(m.name for m in activity.municipalities.all()),
+                activity.participants,
+                activity.amount_spent if activity.amount_spent is not None else "",
+            ]
+        )
+    return response

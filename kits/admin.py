@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from kits.forms import KitAssetForm
+from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
+from portal.admin_base import (
+    ScopedRelatedFilter,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    TableScopedAdmin,
+)
+
+
+class CopyBlockInline(ScopedStackedInline):
+    model = CopyBlock
+    fields = ["kind", "label", "body", "position"]
+
+
+class KitAssetInline(ScopedTabularInline):
+    model = KitAsset
+    form = KitAssetForm
+    fields = ["kind", "title", "file", "alt_text", "position"]
+
+
+@admin.register(Kit)
+class KitAdmin(TableScopedAdmin):
+    """Coordinators write kits here; "Voir sur le site" previews the public page."""
+
+    table_lookup = "table"
+    list_display = ["__str__", "table", "is_published"]
+    list_filter = ["is_published", ("table", ScopedRelatedFilter)]
+    list_select_related = ["table"]
+    search_fields = ["title", "what", "how"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organisation"]
+    inlines = [CopyBlockInline, KitAssetInline]
+    fieldsets = [
+        (None, {"fields": ["table", "number", "title", "slug", "organisation", "is_published"]}),
+        (_("Quoi, quand, comment (Markdown)"), {"fields": ["what", "when", "how"]}),
+    ]
+
+
+@admin.register(KitAdoption)
+class KitAdoptionAdmin(TableScopedAdmin, SimpleHistoryAdmin):
+    table_lookup = "kit__table"
+    list_display = ["kit", "municipality", "status", "done_on", "published_url"]
+    list_filter = ["status", ("kit", ScopedRelatedFilter)]
+    list_select_related = ["kit", "municipality"]
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["marked_by"]

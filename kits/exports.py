@@ -1,0 +1,108 @@
+"""Files out for kits: every asset of a kit as one zip (streamed), the adoption matrix as XLSX."""
+
+import io
+import zipfile
+
+import tablib
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kits.models import KitAdoption
+from municipalities.models import Municipality
+
+CHUNK = 1024 * 1024
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable stream whose written bytes are collected and drained."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def drain(self):
+        chunks, self.chunks = self.chunks, []
+        return b"".join(chunks)
+
+
+def _zip_chunks(assets):
+    pipe = _Pipe()
+    used = set()
+    with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for asset in assets:
+            name = asset.download_name
+            while name in used:
+                name = f"{asset.pk}-{name}"
+            used.add(name)
+            with asset.file.open("rb") as source, archive.open(name, mode="w") as target:
+                while chunk := source.read(CHUNK):
+                    target.write(chunk)
+                    yield pipe.drain()
+    yield pipe.drain()
+
+
+def kit_zip(kit):
+    """``(filename, content_type, iterator of bytes)``: one file at a time, never all in memory."""
+    return f"{kit.slug}.zip", "application/zip", _zip_chunks(list(kit.assets.all()))
+
+
+def adoption_matrix(table):
+    """``(kits, [(municipality, [adoption or None per kit])])`` for the table's territory."""
+    kits = list(table.kits.order_by("number"))
+    municipalities = list(Municipality.objects.filter(mrc__tables=table).order_by("name"))
+    adoptions = {
+        (adoption.kit_id, adoption.municipality_id): adoption
+        for adoption in KitAdoption.objects.filter(kit__table=table)
+    }
+    rows = [
+        (municipality, [adoptions.get((kit.pk, municipality.pk)) for kit in kits])
+        for municipality in municipalities
+    ]
+    return kits, rows
+
+
+def adoption_status_label(adoption):
+    return adoption.get_status_display() if adoption else _("Pas encore")
+
+
+def adoption_xlsx(table, lang="fr"):
+    with translation.override(lang):
+        kits, rows = adoption_matrix(table)
+        dataset = tablib.Dataset(
+            headers=[_("Municipalité"), *[f"#{kit.number} {kit.title}" for kit in kits]]
+        )
+        for municipality, adoptions in rows:
+            dataset.append(
+                [
+                    municipality.name,
+                    *[
+                        " ".join(
+                            filter(
+                                None,
+                                [
+                                    adoption_status_label(adoption),
+                                    adoption.done_on.isoformat()
+                                    if adoption and adoption.done_on
+                                    else "",
+                                    adoption.published_url if adoption else "",
+                                ],
+                            )
+                        )
+                        for adoption in adoptions
+                    ],
+                ]
+            )
+        dataset.title = _("Adoption des trousses")[:31]
+        content = dataset.export("xlsx")
+    return (
+        f"{slugify(table.slug)}-trousses.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content,
+    )

@@ -1,0 +1,303 @@
+"""Accountability reports: the PDF's text read back, periods, versions, cache, permissions."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accountability import reports
+from accountability.data import PUBLIC, plan_for_report
+from actionplans.imports.documents import import_document, preview_document
+from actionplans.models import Measure, Plan
+from actionplans.periods import PeriodError, parse_period
+from tests.factories import (
+    ActivityFactory,
+    EventFactory,
+    OrganisationFactory,
+    UserFactory,
+    coordinator_of,
+    ministry_user,
+    partner_of,
+)
+
+pytestmark = pytest.mark.django_db
+BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def beauce(table_a):
+    plan = import_document(
+        table=table_a,
+        preview=preview_document(data=BEAUCE.read_bytes()),
+        title="Plan Beauce",
+        slug="beauce",
+    )
+    plan.status = Plan.Status.PUBLISHED
+    plan.save()
+    measures = {m.number: m for m in Measure.objects.of_plan(plan)}
+    cje = OrganisationFactory(name="Carrefour jeunesse-emploi")
+    activities = measures["1.3.1"].indicators.get()
+    for title, day, status in [
+        ("Fête des voisins interculturelle", date(2023, 6, 15), "approved"),
+        ("Souper aux saveurs du monde", date(2023, 9, 20), "approved"),
+        ("Activité de l'an passé", date(2022, 10, 1), "approved"),
+        ("Activité en révision", date(2023, 7, 1), "submitted"),
+        ("Brouillon secret", date(2023, 7, 2), "draft"),
+    ]:
+        report = ActivityFactory(
+            measure=measures["1.3.1"],
+            organisation=cje,
+            date=day,
+            title=title,
+            status=status,
+            description="Description interne",
+        )
+        report.values.create(indicator=activities, value=5)
+    return plan_for_report(Plan.objects.all()).get(pk=plan.pk)
+
+
+def pdf_text(content):
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(
+        NBSP, " "
+    )
+
+
+def render(plan, period="2023-2024", **options):
+    request = reports.ReportRequest(plan=plan, period=parse_period(plan, period), **options)
+    return reports.report_pdf(request)
+
+
+def test_the_beauce_report_reads_right(beauce):
+    filename, content_type, content = render(beauce)
+    assert (filename, content_type) == ("beauce-rapport-2023-2024-fr.pdf", "application/pdf")
+    text = pdf_text(content)
+    for axis in beauce.axes.all():
+        assert axis.title[:40] in " ".join(text.split())
+    assert "1.1.1 Soutenir les partenaires" in text
+    assert "prévu 17 340 $" in text
+    assert "3 capsules" in text
+    assert "An 2 : 19 activités" in text
+    assert "Fête des voisins interculturelle" in text and "Souper aux saveurs du monde" in text
+    assert "Activité de l'an passé" not in text  # outside the period
+    assert "Activité en révision" not in text and "Brouillon secret" not in text
+    assert "Page 1 de" in text or "Page 2 de" in text
+    assert "Table des matières" in text and "Annexe A — Événements tenus" in text
+    assert "Description interne" in text  # full version
+
+
+def test_the_public_version_keeps_internal_text_out(beauce):
+    text = pdf_text(render(beauce, variant=PUBLIC)[2])
+    assert "Fête des voisins interculturelle" in text
+    assert "Description interne" not in text and "version publique" in text
+
+
+def test_a_period_without_activity_still_yields_a_report(beauce):
+    text = pdf_text(render(beauce, "2024-04-01:2024-05-01")[2])
+    assert "Aucune activité approuvée durant cette période." in text
+    assert "1.1.1 Soutenir les partenaires" in text
+
+
+def test_english_version_and_annual_review(beauce):
+    axis = beauce.axes.get(number=1)
+    axis.narrative = "Une année de fêtes de quartier réussies."
+    axis.save()
+    text = pdf_text(render(beauce, lang="en", annual=True)[2])
+    assert "Annual review" in text and "Table of contents" in text
+    assert "April 1, 2023" in text
+    assert "Une année de fêtes de quartier réussies." in text
+
+
+def test_repeated_downloads_are_cached_and_any_change_makes_a_new_file(beauce, monkeypatch):
+    calls = []
+    original = reports.render_html
+    monkeypatch.setattr(
+        reports, "render_html", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    first = render(beauce)[2]
+    assert render(beauce)[2] == first and len(calls) == 1
+    report = (
+        beauce.axes.get(number=1)
+        .objectives.get(number="1.3")
+        .measures.get(number="1.3.1")
+        .activities.get(title="Activité en révision")
+    )
+    report.status = "approved"
+    report.save()
+    changed = render(beauce)[2]
+    assert len(calls) == 2 and "Activité en révision" in pdf_text(changed)
+
+
+def test_xlsx_has_one_sheet_per_level(beauce):
+    request = reports.ReportRequest(plan=beauce, period=parse_period(beauce, "2023-2024"))
+    filename, _content_type, content = reports.report_xlsx(request)
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == [
+        "Sommaire",
+        "Axes",
+        "Objectifs",
+        "Moyens d'action",
+        "Indicateurs",
+        "Activités",
+    ]
+    activities = [row[2] for row in workbook["Activités"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(activities) == ["Fête des voisins interculturelle", "Souper aux saveurs du monde"]
+    measures = {
+        row[0]: row for row in workbook["Moyens d'action"].iter_rows(min_row=2, values_only=True)
+    }
+    assert measures["1.1.1"][5] == 17340
+
+
+def test_periods(beauce):
+    assert parse_period(beauce, "2023-2024").start == date(2023, 4, 1)
+    assert parse_period(beauce, "all").end == date(2025, 3, 31)
+    for bad in ("2030-2031", "2023-13-01:2023-01-01", "2023-06-01:2023-01-01", "hier"):
+        with pytest.raises(PeriodError):
+            parse_period(beauce, bad)
+
+
+def test_reports_page_permissions(client, beauce, table_b):
+    url = reverse("accountability:plan", args=[beauce.slug])
+    query = {
+        "periode": "2023-2024",
+        "type": "etape",
+        "langue": "fr",
+        "version": "full",
+        "format": "pdf",
+    }
+    assert "/comptes/login/" in client.get(url)["Location"]
+    for user in (
+        UserFactory(),
+        partner_of(OrganisationFactory(), username="p@example.org"),
+        coordinator_of(table_b, username="b@example.org"),
+    ):
+        client.force_login(user)
+        response = client.get(url, query)
+        assert response.status_code == 403
+        assert "réservés au ministère et à la coordination" in response.content.decode()
+    for user in (
+        ministry_user(username="m@example.org"),
+        coordinator_of(beauce.table, username="a@example.org"),
+    ):
+        client.force_login(user)
+        response = client.get(url, query)
+        assert response["Content-Type"] == "application/pdf"
+        assert "Description interne" in pdf_text(response.content)
+    preview = client.get(url, {**query, "format": "html"}).content.decode()
+    assert "Fête des voisins interculturelle" in preview
+    page = client.get(
+        url, {**query, "periode": "custom", "debut": "2023-06-01", "fin": "2023-01-01"}
+    ).content.decode()
+    assert "La fin de la période précède son début." in page
+
+
+def test_the_public_gets_the_public_version_of_published_plans_only(client, beauce, table_a):
+    response = client.get(
+        reverse("actionplans:public_report", args=[beauce.slug]), {"periode": "2023-2024"}
+    )
+    text = pdf_text(response.content)
+    assert "version publique" in text and "Description interne" not in text
+    draft = Plan.objects.create(
+        table=table_a,
+        title="Brouillon",
+        slug="brouillon",
+        start_date=date(2025, 4, 1),
+        end_date=date(2026, 3, 31),
+    )
+    assert client.get(reverse("actionplans:public_report", args=[draft.slug])).status_code == 404
+    assert (
+        client.get(
+            reverse("actionplans:public_report", args=[beauce.slug]), {"periode": "n'importe"}
+        ).status_code
+        == 404
+    )
+
+
+def test_events_of_the_period_are_in_the_annex(beauce):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    EventFactory(
+        table=beauce.table,
+        title="Jeudi Immigration de juin",
+        start=datetime(2023, 6, 8, 10, tzinfo=ZoneInfo("America/Montreal")),
+        end=datetime(2023, 6, 8, 11, tzinfo=ZoneInfo("America/Montreal")),
+    )
+    EventFactory(
+        table=beauce.table,
+        title="Rencontre interne",
+        is_public=False,
+        start=datetime(2023, 6, 9, 10, tzinfo=ZoneInfo("America/Montreal")),
+        end=datetime(2023, 6, 9, 11, tzinfo=ZoneInfo("America/Montreal")),
+    )
+    full = pdf_text(render(beauce)[2])
+    assert (
+        "Jeudi Immigration de juin" in full
+        and "8 juin 2023, 10 h à 11 h" in full
+        and "Rencontre interne" in full
+    )
+    public = pdf_text(render(beauce, variant=PUBLIC)[2])
+    assert "Rencontre interne" not in public
+
+
+def test_render_report_command(beauce, tmp_path):
+    out = tmp_path / "rapport.xlsx"
+    call_command(
+        "render_report",
+        beauce.slug,
+        "--period",
+        "2023-04-01:2023-09-30",
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+    )
+    assert load_workbook(out).sheetnames[0] == "Sommaire"
+    out = tmp_path / "rapport.pdf"
+    call_command("render_report", beauce.slug, "--period", "all", "--lang", "en", "--out", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="Période illisible"):
+        call_command("render_report", beauce.slug, "--period", "demain", "--out", str(out))
+    with pytest.raises(CommandError, match="Aucun plan"):
+        call_command("render_report", "inconnu", "--out", str(out))
+
+
+def test_report_data_and_pages_keep_a_flat_query_count(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accountability.data import report_data
+    from tests.builders import plan_with_measures
+
+    def count(plan):
+        plan = plan_for_report(Plan.objects.all()).get(pk=plan.pk)
+        with CaptureQueriesContext(connection) as queries:
+            data = report_data(plan, parse_period(plan, "all"))
+            data.fingerprint()
+        return len(queries)
+
+    small, large = (
+        plan_with_measures(measures=2, slug="petit"),
+        plan_with_measures(measures=20, slug="grand"),
+    )
+    assert count(small) == count(large)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    budgets = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("accountability:home"))
+            client.get(reverse("accountability:plan", args=[plan.slug]))
+        budgets.append(len(queries))
+    assert budgets[0] == budgets[1]

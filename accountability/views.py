@@ -13,17 +13,17 @@ from accountability.forms import AccountabilityForm
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period
 from common.responses import file_response
-from portal import permissions
+from partners import roles
 
 
 @login_required
 def report_home(request):
-    plans = permissions.plans_with_full_reports(request.user)
-    if not (
-        request.user.is_superuser
-        or permissions.is_ministry(request.user)
-        or permissions.is_coordinator(request.user)
-    ):
+    plans = (
+        Plan.objects.readable_by(request.user)
+        .select_related("table")
+        .order_by("table__name", "-start_date")
+    )
+    if not (roles.sees_all_tables(request.user) or roles.is_coordinator(request.user)):
         raise PermissionDenied(
             _("Les rapports complets sont réservés au ministère et à la coordination des tables.")
         )
@@ -33,7 +33,7 @@ def report_home(request):
 @login_required
 def report_plan(request, slug):
     plan = get_object_or_404(plan_for_report(Plan.objects.all()), slug=slug)
-    if not permissions.can_view_full_report(request.user, plan):
+    if not request.user.has_perm("accountability.view_full_report", plan):
         raise PermissionDenied(
             _(
                 "Les rapports complets sont réservés au ministère et à la coordination de cette table."

@@ -1,13 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from actionplans import selectors, services
+from actionplans.admin_views import plan_import_view
 from actionplans.exports import plan as exports
 from actionplans.forms import PlanSheetConfirmForm, PlanSheetImportForm, indicator_form_for_years
 from actionplans.models import (
@@ -22,13 +24,13 @@ from actionplans.models import (
     Target,
 )
 from actionplans.resources import MeasureResource
+from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from common.formatting import format_hours, format_money
 from common.responses import file_response
-from portal import permissions
-from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
+from partners.models import Table
 
 
-class PlanYearInline(ScopedTabularInline):
+class PlanYearInline(RuleBookTabularInline):
     model = PlanYear
     fields = ["number", "start_date", "end_date"]
     readonly_fields = fields
@@ -39,20 +41,19 @@ class PlanYearInline(ScopedTabularInline):
         return False
 
 
-class AxisInline(ScopedTabularInline):
+class AxisInline(RuleBookTabularInline):
     model = Axis
     fields = ["number", "title"]
     show_change_link = True
 
 
-class PlanExpenseInline(ScopedTabularInline):
+class PlanExpenseInline(RuleBookTabularInline):
     model = PlanExpense
     fields = ["kind", "label", "amount"]
 
 
 @admin.register(Plan)
-class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "table"
+class PlanAdmin(HistoryAdmin):
     list_display = ["title", "table", "start_date", "end_date", "status"]
     list_filter = ["status", ("table", ScopedRelatedFilter)]
     list_select_related = ["table"]
@@ -77,8 +78,20 @@ class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.export_view),
                 name="actionplans_plan_export",
             ),
+            path(
+                "importer/<int:table_id>/",
+                self.admin_site.admin_view(self.import_view),
+                name="actionplans_plan_import",
+            ),
             *super().get_urls(),
         ]
+
+    def import_view(self, request, table_id):
+        """ "Importer un plan", linked from the table's page."""
+        table = get_object_or_404(Table.objects.readable_by(request.user), pk=table_id)
+        if not request.user.has_perm("actionplans.import_plan", table):
+            raise PermissionDenied
+        return plan_import_view(request, table=table, model_admin=self)
 
     def export_view(self, request, object_id, file_format):
         plan = self.get_object(request, object_id)
@@ -87,15 +100,14 @@ class PlanAdmin(TableScopedAdmin, SimpleHistoryAdmin):
         return file_response(*exports.plan_export(plan, file_format))
 
 
-class ObjectiveInline(ScopedTabularInline):
+class ObjectiveInline(RuleBookTabularInline):
     model = Objective
     fields = ["number", "title", "position"]
     show_change_link = True
 
 
 @admin.register(Axis)
-class AxisAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "plan__table"
+class AxisAdmin(HistoryAdmin):
     list_display = ["__str__", "plan"]
     list_filter = [("plan", ScopedRelatedFilter)]
     list_select_related = ["plan"]
@@ -104,15 +116,14 @@ class AxisAdmin(TableScopedAdmin, SimpleHistoryAdmin):
     fields = ["plan", "number", "title", "narrative"]
 
 
-class MeasureInline(ScopedTabularInline):
+class MeasureInline(RuleBookTabularInline):
     model = Measure
     fields = ["number", "title", "schedule_text", "is_continuous", "outside_pac", "position"]
     show_change_link = True
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "axis__plan__table"
+class ObjectiveAdmin(HistoryAdmin):
     list_display = ["number", "title", "axis"]
     list_filter = [("axis__plan", ScopedRelatedFilter)]
     list_select_related = ["axis"]
@@ -130,7 +141,7 @@ def _plan_years(measure):
     return list(plan.years.all())
 
 
-class IndicatorInline(ScopedTabularInline):
+class IndicatorInline(RuleBookTabularInline):
     model = Indicator
 
     def get_queryset(self, request):
@@ -146,16 +157,15 @@ class IndicatorInline(ScopedTabularInline):
         return ["label", "unit", "is_cumulative", "baseline", *targets, "target_plan", "position"]
 
 
-class BudgetLineInline(ScopedTabularInline):
+class BudgetLineInline(RuleBookTabularInline):
     model = BudgetLine
     fields = ["description", "staff_amount", "staff_hours", "other_amount", "funding_source"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(ImportMixin, TableScopedAdmin, SimpleHistoryAdmin):
+class MeasureAdmin(ImportMixin, HistoryAdmin):
     """Measures; "Importer" takes back a plan spreadsheet exported from the plan page."""
 
-    table_lookup = "objective__axis__plan__table"
     resource_classes = [MeasureResource]
     import_form_class = PlanSheetImportForm
     confirm_form_class = PlanSheetConfirmForm
@@ -189,13 +199,10 @@ class MeasureAdmin(ImportMixin, TableScopedAdmin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_import_permission(self, request):
-        return request.user.is_superuser or permissions.is_coordinator(request.user)
+        return request.user.has_perm("actionplans.change_measure")
 
     def _editable_plans(self, request):
-        plans = Plan.objects.select_related("table")
-        if request.user.is_superuser:
-            return plans
-        return plans.filter(table__in=permissions.coordinated_table_ids(request.user))
+        return Plan.objects.managed_by(request.user).select_related("table")
 
     def get_import_form_kwargs(self, request):
         return {**super().get_import_form_kwargs(request), "plans": self._editable_plans(request)}
@@ -238,8 +245,7 @@ class MeasureAdmin(ImportMixin, TableScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "indicator__measure__objective__axis__plan__table"
+class TargetAdmin(HistoryAdmin):
     list_display = ["indicator", "year", "text", "value"]
     list_select_related = ["indicator", "year__plan"]
     search_fields = ["indicator__label", "text"]
@@ -247,8 +253,7 @@ class TargetAdmin(TableScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "measure__objective__axis__plan__table"
+class IndicatorAdmin(HistoryAdmin):
     list_display = ["label", "measure", "unit", "is_cumulative"]
     list_select_related = ["measure"]
     search_fields = ["label", "measure__number", "measure__title"]

@@ -2,6 +2,7 @@
 
 from django.db.models import DecimalField, F, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from actionplans.models import Axis, Indicator, Measure, Objective, Plan
 
@@ -60,3 +61,8 @@ def measures_for_progress(queryset):
         )
         .in_plan_order()
     )
+
+
+def published_plan_or_404(slug):
+    plans = Plan.objects.published().select_related("table").prefetch_related("years")
+    return get_object_or_404(plans, slug=slug)

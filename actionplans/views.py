@@ -1,79 +1,11 @@
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
-
-from accountability.filters import MeasureFilter
-from accountability.progress import current_year, measures_progress, plan_progress
 from actionplans import selectors
 from actionplans.exports import plan as exports
-from actionplans.models import Measure, Plan
-from activities.models import Activity
 from common.responses import file_response
-
-
-def _published_plan(slug):
-    plans = Plan.objects.published().select_related("table").prefetch_related("years")
-    return get_object_or_404(plans, slug=slug)
-
-
-def plan_detail(request, slug):
-    """The plan's progress, axis by axis, with filters kept in the URL."""
-    plan = _published_plan(slug)
-    axes, progress, rollups = plan_progress(plan)
-    measure_filter = MeasureFilter(
-        request.GET or None, plan=plan, queryset=Measure.objects.of_plan(plan)
-    )
-    shown = None
-    if measure_filter.is_bound and measure_filter.is_valid():
-        shown = set(measure_filter.qs.values_list("pk", flat=True))
-        status = measure_filter.form.cleaned_data.get("statut")
-        if status:
-            shown = {pk for pk in shown if progress[pk].status == status}
-    year = current_year(plan)
-    return render(
-        request,
-        "accountability/plan_detail.html",
-        {
-            "plan": plan,
-            "axes": axes,
-            "progress": progress,
-            "rollups": rollups,
-            "filter": measure_filter,
-            "shown": shown,
-            "current_year": year,
-            "expenses": list(plan.expenses.all()),
-        },
-    )
-
-
-def measure_detail(request, slug, number):
-    plan = _published_plan(slug)
-    measure = get_object_or_404(selectors.measure_for_page(plan), number=number)
-    (progress,) = measures_progress([measure])
-    reports = (
-        Activity.objects.approved()
-        .filter(measure=measure)
-        .select_related("organisation")
-        .prefetch_related("municipalities")
-        .order_by("-date")
-    )
-    events = measure.events.public().select_related("municipality").order_by("-start")
-    return render(
-        request,
-        "accountability/measure_detail.html",
-        {
-            "plan": plan,
-            "measure": measure,
-            "progress": progress,
-            "reports": reports,
-            "events": events,
-            "today": timezone.localdate(),
-        },
-    )
 
 
 def plan_json(request, slug):
     """Open data: a published plan as nested JSON (format documented in the README)."""
-    plan = _published_plan(slug)
+    plan = selectors.published_plan_or_404(slug)
     response = file_response(*exports.plan_export(plan, "json"), inline=True)
     response["Access-Control-Allow-Origin"] = "*"
     return response

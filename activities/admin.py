@@ -1,28 +1,70 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from activities import services
 from activities.models import Activity, IndicatorValue
-from portal.admin_base import ScopedRelatedFilter, ScopedTabularInline, TableScopedAdmin
+from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 
 
-class IndicatorValueInline(ScopedTabularInline):
+class IndicatorValueInline(RuleBookTabularInline):
     model = IndicatorValue
     fields = ["indicator", "value"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Activity)
-class ActivityAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    """Reports are written on the web forms; here coordinators search them and read their history."""
+class ActivityAdmin(HistoryAdmin):
+    """Activities are declared and reviewed on the portal's pages, through the workflow
+    (``activities.services``); here coordinators search them, read their history and delete
+    them, softly. Nothing here changes a status or bypasses a review."""
 
-    table_lookup = "measure__objective__axis__plan__table"
     list_display = ["date", "title", "measure", "organisation", "status", "is_deleted"]
     list_filter = ["status", "is_deleted", ("measure__objective__axis__plan", ScopedRelatedFilter)]
     list_select_related = ["measure", "organisation"]
     search_fields = ["title", "description", "measure__number", "organisation__name"]
     date_hierarchy = "date"
-    autocomplete_fields = ["measure", "municipalities", "event"]
-    readonly_fields = ["author", "organisation", "submitted_at", "reviewed_by", "reviewed_at"]
     inlines = [IndicatorValueInline]
+    # The back office's tables, soft-deleted activities included (filter "supprimée").
+    scope = "readable_by"
+    fields = [
+        "measure",
+        "organisation",
+        "author",
+        "date",
+        "title",
+        "description",
+        "municipalities",
+        "participants",
+        "participants_immigrant",
+        "participants_host",
+        "amount_spent",
+        "event",
+        "status",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+        "is_deleted",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.activity_delete(activity=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for activity in queryset:
+            services.activity_delete(activity=activity, user=request.user)

@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from activities.selectors import reportable_measures
 from common.formatting import format_date
 from common.uploads import sniff_content_type
 from events.models import Event
 from municipalities.models import Municipality
-from portal import permissions
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 INDICATOR_FIELD = re.compile(r"^indicator_(\d+)$")
@@ -64,7 +64,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        measures = permissions.reportable_measures(user).select_related("objective__axis__plan")
+        measures = reportable_measures(user).select_related("objective__axis__plan")
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: f"{m.number} {m.title[:70]}"
         self.measure = self._chosen_measure(measures)

@@ -2,13 +2,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
+
+from partners import roles
+from partners.scoping import TableOwnedQuerySet
 
 MAX_PARTICIPANTS = 100_000
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(TableOwnedQuerySet):
     def alive(self):
         return self.filter(is_deleted=False)
 
@@ -21,11 +26,44 @@ class ActivityQuerySet(models.QuerySet):
     def of_plan(self, plan):
         return self.filter(measure__objective__axis__plan=plan)
 
+    def of_published_plans(self):
+        return self.filter(measure__objective__axis__plan__status="published")
 
-class Activity(models.Model):
+    def for_user(self, user):
+        """The activities ``user`` may read: every table's for superusers and the ministry;
+        their tables' for coordinators; their own and their organisation's for partners; the
+        approved activities of published plans held in their municipality for its contacts."""
+        activities = self.alive()
+        if roles.sees_all_tables(user):
+            return activities
+        if not user.is_authenticated:
+            return activities.none()
+        condition = Q(**{f"{Activity.table_path}__in": roles.coordinated_table_ids(user)})
+        condition |= Q(author=user.pk)
+        if (organisation := roles.organisation_id(user)) is not None:
+            condition |= Q(organisation=organisation)
+        if municipalities := roles.municipality_ids(user):
+            condition |= Q(
+                municipalities__in=municipalities,
+                status=Activity.Status.APPROVED,
+                measure__objective__axis__plan__status="published",
+            )
+        return activities.filter(condition).distinct()
+
+
+def _asks(permission):
+    """A transition's permission, always asked about the activity itself (never in general)."""
+    return lambda activity, user: user.has_perm(permission, activity)
+
+
+class Activity(FSMModelMixin, models.Model):
     """What a partner did for a measure: reported on the web, reviewed by the coordinator.
 
-    Only approved activities count toward progress. Deleting is soft (``is_deleted``) and logged.
+    The review is a state machine: draft → submitted → approved or returned (and a returned
+    or draft activity is submitted again; an approved one that is edited goes back to review).
+    ``status`` changes only through the transitions below, each with its permission; the
+    services record who and when, and the history keeps each step. Only approved activities
+    count toward progress. Deleting is soft (``is_deleted``) and logged.
     """
 
     class Status(models.TextChoices):
@@ -92,8 +130,12 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name=_("événement"),
     )
-    status = models.CharField(
-        _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    status = FSMField(
+        _("statut"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        protected=True,
     )
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -109,6 +151,7 @@ class Activity(models.Model):
     is_deleted = models.BooleanField(_("supprimée"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
+    table_path = "measure__objective__axis__plan__table"
     objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords(table_name="actionplans_historicalactivityreport")
 
@@ -129,6 +172,47 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
 
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.RETURNED],
+        target=Status.SUBMITTED,
+        permission=_asks("activities.change_activity"),
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.SUBMITTED,
+        permission=_asks("activities.change_activity"),
+    )
+    def reopen(self):
+        """An approved activity that is edited goes back to review."""
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.APPROVED,
+        permission=_asks("activities.review_activity"),
+    )
+    def approve(self, *, reviewer):
+        self._record_review(reviewer, "")
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.RETURNED,
+        permission=_asks("activities.review_activity"),
+    )
+    def send_back(self, *, reviewer, comment):
+        self._record_review(reviewer, comment)
+
+    def _record_review(self, reviewer, comment):
+        self.reviewed_by, self.reviewed_at = reviewer, timezone.now()
+        self.review_comment = comment
+
 
 class IndicatorValue(models.Model):
     activity = models.ForeignKey(
@@ -147,6 +231,8 @@ class IndicatorValue(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(MAX_PARTICIPANTS * 10)],
     )
 
+    table_path = "activity__measure__objective__axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords(table_name="actionplans_historicalindicatorvalue")
 
     class Meta:
@@ -179,6 +265,9 @@ class Attachment(models.Model):
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("taille (octets)"))
+
+    table_path = "activity__measure__objective__axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         db_table = "actionplans_attachment"

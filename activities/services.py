@@ -1,13 +1,15 @@
-"""Writes on activity activities: save, submit, review, delete. Views call these; they hold the
-workflow rules and send the notifications."""
+"""Writes on activities: save, submit, review, delete. Views and the admin call these; the
+transitions themselves (and who may take them) are on the model's state machine."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed, has_transition_perm
 
 from activities.models import Activity, Attachment, IndicatorValue
 
@@ -31,18 +33,43 @@ def _coordinator_emails(activity):
     return activity.measure.objective.axis.plan.table.coordinators.values_list("email", flat=True)
 
 
+def _take(activity, transition, user, refused, **kwargs):
+    """Run ``transition`` if the activity's state allows it (else ``WorkflowError(refused)``)
+    and ``user`` may (else ``PermissionDenied``); the history records who and why."""
+    if not can_proceed(transition):
+        raise WorkflowError(refused)
+    if not has_transition_perm(transition, user):
+        raise PermissionDenied
+    transition(**kwargs)
+
+
+def _notify_submitted(activity, reopened):
+    _notify(
+        _coordinator_emails(activity),
+        gettext_lazy("Une activité attend votre révision"),
+        "activities/email/activity_submitted.txt",
+        {"activity": activity, "reopened": reopened},
+    )
+
+
 @transaction.atomic
 def activity_save(*, activity, user, values, municipalities, files, submit=False):
     """Create or update ``activity`` (fields already set by the form) with its indicator
     values, municipalities and new attachments. Editing an approved activity sends it back to
     review. With ``submit``, a draft or returned activity goes to review."""
-    was_approved = activity.pk is not None and activity.status == Status.APPROVED
     if activity.pk is None:
         activity.author = user
-    if was_approved or (submit and activity.status in {Status.DRAFT, Status.RETURNED}):
-        activity.status = Status.SUBMITTED
-        activity.submitted_at = timezone.now()
-    activity.full_clean()
+    was_approved = activity.pk is not None and activity.status == Status.APPROVED
+    if was_approved:
+        _take(activity, activity.reopen, user, "")
+        activity._change_reason = _("Modifiée après approbation : retour à la révision")
+    elif submit and activity.status in {Status.DRAFT, Status.RETURNED}:
+        # A new activity is the author's own: the transition's permission is asked once saved.
+        if activity.pk is not None and not has_transition_perm(activity.submit, user):
+            raise PermissionDenied
+        activity.submit()
+        activity._change_reason = _("Soumise")
+    activity.full_clean(exclude=["status"])  # set by the transitions above
     activity.save()
     activity.municipalities.set(municipalities)
     current = {value.indicator_id: value for value in activity.values.all()}
@@ -65,19 +92,12 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
             size=upload.size,
         )
     if activity.status == Status.SUBMITTED and (was_approved or submit):
-        _notify(
-            _coordinator_emails(activity),
-            gettext_lazy("Une activité attend votre révision"),
-            "activities/email/activity_submitted.txt",
-            {"activity": activity, "reopened": was_approved},
-        )
+        _notify_submitted(activity, reopened=was_approved)
     return activity
 
 
-def _review(activity, reviewer, status, comment, subject):
-    activity.status = status
-    activity.reviewed_by, activity.reviewed_at = reviewer, timezone.now()
-    activity.review_comment = comment
+def _review_saved(activity, reason, subject):
+    activity._change_reason = reason
     activity.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     _notify(
         [activity.author.email],
@@ -90,47 +110,38 @@ def _review(activity, reviewer, status, comment, subject):
 
 @transaction.atomic
 def activity_approve(*, activity, reviewer):
-    if activity.status != Status.SUBMITTED:
-        raise WorkflowError(_("Seule une activité soumise peut être approuvée."))
-    return _review(
-        activity, reviewer, Status.APPROVED, "", gettext_lazy("Votre activité a été approuvée")
-    )
+    refused = _("Seule une activité soumise peut être approuvée.")
+    _take(activity, activity.approve, reviewer, refused, reviewer=reviewer)
+    return _review_saved(activity, _("Approuvée"), gettext_lazy("Votre activité a été approuvée"))
 
 
 @transaction.atomic
 def activity_return(*, activity, reviewer, comment):
-    if activity.status != Status.SUBMITTED:
-        raise WorkflowError(_("Seule une activité soumise peut être renvoyée."))
     if not comment.strip():
         raise WorkflowError(_("Expliquez ce qu'il faut corriger."))
-    return _review(
-        activity,
-        reviewer,
-        Status.RETURNED,
-        comment.strip(),
-        gettext_lazy("Votre activité est à corriger"),
+    refused = _("Seule une activité soumise peut être renvoyée.")
+    _take(
+        activity, activity.send_back, reviewer, refused, reviewer=reviewer, comment=comment.strip()
+    )
+    return _review_saved(
+        activity, _("Renvoyée pour correction"), gettext_lazy("Votre activité est à corriger")
     )
 
 
 @transaction.atomic
 def activity_submit(*, activity, user):
-    if activity.status not in {Status.DRAFT, Status.RETURNED}:
-        raise WorkflowError(_("Cette activité est déjà soumise."))
-    activity.status = Status.SUBMITTED
-    activity.submitted_at = timezone.now()
+    _take(activity, activity.submit, user, _("Cette activité est déjà soumise."))
+    activity._change_reason = _("Soumise")
     activity.save(update_fields=["status", "submitted_at"])
-    _notify(
-        _coordinator_emails(activity),
-        gettext_lazy("Une activité attend votre révision"),
-        "activities/email/activity_submitted.txt",
-        {"activity": activity, "reopened": False},
-    )
+    _notify_submitted(activity, reopened=False)
     return activity
 
 
 @transaction.atomic
 def activity_delete(*, activity, user):
     """Soft delete: the activity leaves every list and total; its history keeps who and when."""
+    if not user.has_perm("activities.delete_activity", activity):
+        raise PermissionDenied
     activity.is_deleted = True
     activity._change_reason = _("Supprimée par %(user)s") % {"user": user.email or user.pk}
     activity.save(update_fields=["is_deleted"])

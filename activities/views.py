@@ -16,9 +16,10 @@ from actionplans.models import Plan
 from activities import services
 from activities.forms import ActivityForm, ReturnForm
 from activities.models import Activity, Attachment, IndicatorValue
+from activities.selectors import reportable_measures
 from common.formatting import format_date
 from common.responses import stored_file_response
-from portal import permissions
+from partners import roles
 
 ACTIVITY_RELATED = (
     "measure__objective__axis__plan__table",
@@ -32,7 +33,7 @@ ACTIVITY_RELATED = (
 def _activity_or_404(user, pk):
     """The activity if ``user`` may see it; a guessed id of another's activity is a 404."""
     queryset = (
-        permissions.visible_activities(user)
+        Activity.objects.for_user(user)
         .select_related(*ACTIVITY_RELATED)
         .prefetch_related(
             "municipalities",
@@ -44,7 +45,7 @@ def _activity_or_404(user, pk):
 
 
 def _reporting_organisation(user, measure):
-    org_id = permissions.organisation_id(user)
+    org_id = roles.organisation_id(user)
     if org_id is not None:
         return org_id
     return measure.objective.axis.plan.table.carrier_id
@@ -53,7 +54,7 @@ def _reporting_organisation(user, measure):
 @login_required
 def activity_list(request):
     activities = (
-        permissions.visible_activities(request.user)
+        Activity.objects.for_user(request.user)
         .select_related("measure", "organisation")
         .order_by("-date", "-id")
     )
@@ -63,7 +64,7 @@ def activity_list(request):
 
 @login_required
 def activity_create(request):
-    if not permissions.reportable_measures(request.user).exists():
+    if not reportable_measures(request.user).exists():
         raise PermissionDenied(_("Votre compte n'est rattaché à aucun moyen d'action."))
     chosen = request.GET.get("mesure") or request.GET.get("measure")
     initial = {"measure": chosen} if chosen else {}
@@ -95,7 +96,7 @@ def _submitted_message(activity):
 @login_required
 def activity_update(request, pk):
     activity = _activity_or_404(request.user, pk)
-    if not permissions.can_edit_activity(request.user, activity):
+    if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette activité."))
     form = ActivityForm(
         request.POST or None, request.FILES or None, user=request.user, instance=activity
@@ -126,8 +127,8 @@ def activity_detail(request, pk):
         "activities/activity_detail.html",
         {
             "activity": activity,
-            "can_edit": permissions.can_edit_activity(request.user, activity),
-            "can_review": permissions.can_review_activity(request.user, activity),
+            "can_edit": request.user.has_perm("activities.change_activity", activity),
+            "can_review": request.user.has_perm("activities.review_activity", activity),
             "return_form": ReturnForm(),
         },
     )
@@ -150,21 +151,21 @@ def _workflow(action):
 
 
 def _submit(activity, request):
-    if not permissions.can_edit_activity(request.user, activity):
+    if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied
     services.activity_submit(activity=activity, user=request.user)
     messages.success(request, _("Activité soumise : la coordination la révisera."))
 
 
 def _approve(activity, request):
-    if not permissions.can_review_activity(request.user, activity):
+    if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table approuve les activités."))
     services.activity_approve(activity=activity, reviewer=request.user)
     messages.success(request, _("Activité approuvée."))
 
 
 def _return(activity, request):
-    if not permissions.can_review_activity(request.user, activity):
+    if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table renvoie les activités."))
     form = ReturnForm(request.POST)
     comment = form.data.get("comment", "")
@@ -173,7 +174,7 @@ def _return(activity, request):
 
 
 def _delete(activity, request):
-    if not permissions.can_edit_activity(request.user, activity):
+    if not request.user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
     services.activity_delete(activity=activity, user=request.user)
     messages.success(request, _("Activité supprimée."))
@@ -206,14 +207,13 @@ def attachment_download(request, pk, attachment_pk):
 
 @login_required
 def review_queue(request):
-    tables = permissions.coordinated_table_ids(request.user)
-    if not (tables or request.user.is_superuser):
+    if not (roles.is_coordinator(request.user) or roles.is_superuser(request.user)):
         raise PermissionDenied(_("La file de révision est réservée à la coordination."))
-    activities = Activity.objects.awaiting_review().select_related(
-        "measure__objective__axis__plan", "organisation", "author"
+    activities = (
+        Activity.objects.awaiting_review()
+        .managed_by(request.user)
+        .select_related("measure__objective__axis__plan", "organisation", "author")
     )
-    if not request.user.is_superuser:
-        activities = activities.filter(measure__objective__axis__plan__table__in=tables)
     page = Paginator(activities.order_by("submitted_at", "id"), 50).get_page(
         request.GET.get("page")
     )
@@ -224,7 +224,7 @@ def review_queue(request):
 def activities_export(request, slug):
     """Approved activities of a plan as CSV, for coordinators and ministry staff."""
     plan = get_object_or_404(Plan.objects.select_related("table"), slug=slug)
-    if not permissions.can_export_activities(request.user, plan.table_id):
+    if not request.user.has_perm("activities.export_activities", plan):
         raise PermissionDenied(_("L'exportation est réservée à la coordination et au ministère."))
     activities = (
         Activity.objects.approved()

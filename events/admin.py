@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import HistoryAdmin, RuleBookAdmin, ScopedRelatedFilter
 from events.models import Event, EventSeries
-from portal.admin_base import ScopedRelatedFilter, TableScopedAdmin
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(TableScopedAdmin):
-    table_lookup = "table"
+class EventSeriesAdmin(RuleBookAdmin):
     list_display = ["title", "table"]
     list_select_related = ["table"]
     search_fields = ["title"]
@@ -16,8 +14,7 @@ class EventSeriesAdmin(TableScopedAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "table"
+class EventAdmin(HistoryAdmin):
     list_display = ["title", "start", "table", "municipality", "kind", "is_public"]
     list_filter = ["kind", "audience", "is_public", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "municipality"]

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners.scoping import TableOwnedQuerySet
 
-class EventQuerySet(models.QuerySet):
+
+class EventQuerySet(TableOwnedQuerySet):
     def public(self):
         return self.filter(is_public=True)
 
@@ -29,6 +31,9 @@ class EventSeries(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -99,6 +104,7 @@ class Event(models.Model):
     )
     is_public = models.BooleanField(_("public"), default=True)
 
+    table_path = "table"
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords()
 

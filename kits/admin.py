@@ -1,33 +1,32 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import (
+    HistoryAdmin,
+    RuleBookAdmin,
+    RuleBookStackedInline,
+    RuleBookTabularInline,
+    ScopedRelatedFilter,
+)
 from kits.forms import KitAssetForm
 from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
-from portal.admin_base import (
-    ScopedRelatedFilter,
-    ScopedStackedInline,
-    ScopedTabularInline,
-    TableScopedAdmin,
-)
 
 
-class CopyBlockInline(ScopedStackedInline):
+class CopyBlockInline(RuleBookStackedInline):
     model = CopyBlock
     fields = ["kind", "label", "body", "position"]
 
 
-class KitAssetInline(ScopedTabularInline):
+class KitAssetInline(RuleBookTabularInline):
     model = KitAsset
     form = KitAssetForm
     fields = ["kind", "title", "file", "alt_text", "position"]
 
 
 @admin.register(Kit)
-class KitAdmin(TableScopedAdmin):
+class KitAdmin(RuleBookAdmin):
     """Coordinators write kits here; "Voir sur le site" previews the public page."""
 
-    table_lookup = "table"
     list_display = ["__str__", "table", "is_published"]
     list_filter = ["is_published", ("table", ScopedRelatedFilter)]
     list_select_related = ["table"]
@@ -42,8 +41,7 @@ class KitAdmin(TableScopedAdmin):
 
 
 @admin.register(KitAdoption)
-class KitAdoptionAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "kit__table"
+class KitAdoptionAdmin(HistoryAdmin):
     list_display = ["kit", "municipality", "status", "done_on", "published_url"]
     list_filter = ["status", ("kit", ScopedRelatedFilter)]
     list_select_related = ["kit", "municipality"]

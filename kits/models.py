@@ -7,9 +7,10 @@ from simple_history.models import HistoricalRecords
 
 from kits.placeholders import PLACEHOLDERS, unknown_placeholders
 from municipalities.models import Municipality
+from partners.scoping import TableOwnedQuerySet
 
 
-class KitQuerySet(models.QuerySet):
+class KitQuerySet(TableOwnedQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -49,6 +50,7 @@ class Kit(models.Model):
     how = models.TextField(_("comment ?"), blank=True, validators=[_validate_placeholders])
     is_published = models.BooleanField(_("publiée"), default=False)
 
+    table_path = "table"
     objects = KitQuerySet.as_manager()
 
     class Meta:
@@ -97,6 +99,9 @@ class CopyBlock(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
+    table_path = "kit__table"
+    objects = TableOwnedQuerySet.as_manager()
+
     class Meta:
         db_table = "municipalities_copyblock"
         ordering = ["position", "id"]
@@ -136,6 +141,9 @@ class KitAsset(models.Model):
     content_type = models.CharField(_("type de contenu"), max_length=100, editable=False)
     size = models.PositiveIntegerField(_("taille (octets)"), default=0, editable=False)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    table_path = "kit__table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         db_table = "municipalities_kitasset"
@@ -183,6 +191,8 @@ class KitAdoption(models.Model):
     )
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
+    table_path = "kit__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords(table_name="municipalities_historicalkitadoption")
 
     class Meta:

@@ -17,14 +17,13 @@ from kits.placeholders import personalise, personalise_kit
 from kits.services import kit_adoption_mark
 from municipalities.models import Municipality
 from partners.models import Table
-from portal import permissions
 
 
 def _kit_or_404(slug, user=None):
     """A published kit; its table's coordinators also preview it before publishing."""
     kits = Kit.objects.select_related("table", "organisation").prefetch_related("blocks", "assets")
     kit = get_object_or_404(kits, slug=slug)
-    if not kit.is_published and not (user and permissions.can_manage_table(user, kit.table_id)):
+    if not kit.is_published and not (user and user.has_perm("kits.change_kit", kit)):
         raise Http404
     return kit
 
@@ -86,7 +85,7 @@ def kit_personalised(request, slug, municipality):
     context["blocks"] = personalise_kit(kit, municipality)
     adoption = kit.adoptions.filter(municipality=municipality).first()
     context["adoption"] = adoption
-    if permissions.can_mark_adoption(request.user, kit, municipality):
+    if request.user.has_perm("kits.mark_adoption", KitAdoption(kit=kit, municipality=municipality)):
         context["adoption_form"] = AdoptionForm(
             initial={
                 "status": adoption.status if adoption else KitAdoption.Status.DONE,
@@ -102,7 +101,9 @@ def kit_personalised(request, slug, municipality):
 def adoption_update(request, slug, municipality):
     kit = _kit_or_404(slug)
     municipality = get_object_or_404(_territory(kit), slug=municipality)
-    if not permissions.can_mark_adoption(request.user, kit, municipality):
+    if not request.user.has_perm(
+        "kits.mark_adoption", KitAdoption(kit=kit, municipality=municipality)
+    ):
         raise PermissionDenied(
             _(
                 "Seules les personnes désignées de cette municipalité et la coordination de la table peuvent l'indiquer."
@@ -139,7 +140,7 @@ def kit_zip(request, slug):
 
 def _coordinated_table(request, table_slug):
     table = get_object_or_404(Table, slug=table_slug)
-    if not permissions.can_manage_table(request.user, table.pk):
+    if not request.user.has_perm("kits.view_adoption_matrix", table):
         raise PermissionDenied(
             _("Le suivi des trousses est réservé à la coordination de la table.")
         )

@@ -4,6 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class GeographyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Geography is public: everyone may see all of it (its rules are in partners)."""
+        return self
+
+
 class Region(models.Model):
     """One of Quebec's 17 administrative regions (01 Bas-Saint-Laurent … 17 Centre-du-Québec)."""
 
@@ -14,6 +20,8 @@ class Region(models.Model):
         validators=[RegexValidator(r"^(0[1-9]|1[0-7])$", _("Le code de région va de 01 à 17."))],
     )
     name = models.CharField(_("nom"), max_length=100, unique=True)
+
+    objects = GeographyQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -34,6 +42,8 @@ class Mrc(models.Model):
     )
     geographic_code = models.CharField(_("code géographique"), max_length=10, blank=True)
     website = models.URLField(_("site web"), blank=True)
+
+    objects = GeographyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -68,6 +78,8 @@ class Municipality(models.Model):
         verbose_name=_("personne désignée"),
         help_text=_("La personne qui relaie les trousses et les activités de la table."),
     )
+
+    objects = GeographyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,27 +1,17 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans.admin_views import plan_import_view
+from common.admin import HistoryAdmin, RuleBookAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from partners.models import Committee, Invitation, Meeting, Membership, Organisation, Person, Table
-from portal.admin_base import (
-    RoleAdmin,
-    ScopedRelatedFilter,
-    ScopedTabularInline,
-    TableScopedAdmin,
-)
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(RuleBookTabularInline):
     model = Person
     fields = ["first_name", "last_name", "title", "email", "phone"]
-    extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RoleAdmin):
+class OrganisationAdmin(RuleBookAdmin):
     list_display = ["name", "acronym", "kind", "municipality", "is_listed"]
     list_filter = ["kind", "is_listed", "territory"]
     list_select_related = ["municipality"]
@@ -32,7 +22,7 @@ class OrganisationAdmin(RoleAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RoleAdmin):
+class PersonAdmin(RuleBookAdmin):
     list_display = ["__str__", "title", "organisation", "email"]
     list_select_related = ["organisation"]
     list_filter = ["organisation__kind"]
@@ -45,15 +35,27 @@ class PersonAdmin(RoleAdmin):
     ]
     autocomplete_fields = ["organisation", "user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A person's account, and the organisation it speaks for, are the superusers' to set:
+        a coordinator who could move a person could read another table's drafts."""
+        if request.user.is_superuser:
+            return []
+        return ["user", "organisation"] if obj is not None else ["user"]
 
-class CommitteeInline(ScopedTabularInline):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.of_tables_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CommitteeInline(RuleBookTabularInline):
     model = Committee
     fields = ["name", "kind", "municipality"]
     autocomplete_fields = ["municipality"]
     show_change_link = True
 
 
-class TableMembershipInline(ScopedTabularInline):
+class TableMembershipInline(RuleBookTabularInline):
     model = Membership
     fields = ["organisation", "person", "role"]
     autocomplete_fields = ["organisation", "person"]
@@ -64,8 +66,7 @@ class TableMembershipInline(ScopedTabularInline):
 
 
 @admin.register(Table)
-class TableAdmin(TableScopedAdmin):
-    table_lookup = ""
+class TableAdmin(RuleBookAdmin):
     list_display = ["name", "carrier", "territory"]
     list_select_related = ["carrier"]
     search_fields = ["name"]
@@ -86,28 +87,6 @@ class TableAdmin(TableScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mrcs")
 
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/importer-un-plan/",
-                self.admin_site.admin_view(self.import_plan_view),
-                name="partners_table_import_plan",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_plan_view(self, request, object_id):
-        table = self.get_object(request, object_id)
-        if not self.has_change_permission(request, table):
-            raise PermissionDenied
-        return plan_import_view(request, table=table, model_admin=self)
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["coordinators"]
 
@@ -116,15 +95,14 @@ class TableAdmin(TableScopedAdmin):
         return ", ".join(mrc.name for mrc in table.mrcs.all())
 
 
-class CommitteeMembershipInline(ScopedTabularInline):
+class CommitteeMembershipInline(RuleBookTabularInline):
     model = Membership
     fields = ["table", "organisation", "person", "role"]
     autocomplete_fields = ["organisation", "person"]
 
 
 @admin.register(Committee)
-class CommitteeAdmin(TableScopedAdmin):
-    table_lookup = "table"
+class CommitteeAdmin(RuleBookAdmin):
     list_display = ["name", "kind", "table", "municipality"]
     list_filter = ["kind", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "municipality"]
@@ -134,8 +112,7 @@ class CommitteeAdmin(TableScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(TableScopedAdmin):
-    table_lookup = "table"
+class MembershipAdmin(RuleBookAdmin):
     list_display = ["organisation", "table", "committee", "person", "role"]
     list_filter = [("table", ScopedRelatedFilter)]
     list_select_related = ["organisation", "table", "committee", "person__organisation"]
@@ -144,8 +121,7 @@ class MembershipAdmin(TableScopedAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TableScopedAdmin, SimpleHistoryAdmin):
-    table_lookup = "table"
+class MeetingAdmin(HistoryAdmin):
     list_display = ["starts_at", "table", "committee", "mode"]
     list_filter = ["mode", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "committee"]
@@ -154,11 +130,10 @@ class MeetingAdmin(TableScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(TableScopedAdmin):
+class InvitationAdmin(RuleBookAdmin):
     """Who was invited, by whom, and whether they came in (invitations are sent from
     "Mon espace → Inviter une personne" or ``manage.py invite``)."""
 
-    table_lookup = "table"
     list_display = [
         "email",
         "organisation",
@@ -181,6 +156,3 @@ class InvitationAdmin(TableScopedAdmin):
         "created_at",
         "accepted_at",
     ]
-
-    def has_add_permission(self, request):
-        return False

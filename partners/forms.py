@@ -7,7 +7,7 @@ from partners.models import Invitation, Organisation, Table
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Courriel de la personne"))
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"), label=_("Organisation")
+        queryset=Organisation.objects.none(), label=_("Organisation")
     )
     role = forms.ChoiceField(
         label=_("Rôle"),
@@ -18,18 +18,27 @@ class InvitationForm(forms.Form):
     )
     title = forms.CharField(label=_("Fonction"), max_length=200, required=False)
 
-    def __init__(self, *args, tables, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        """Only the tables ``user`` coordinates, and only their organisations, are offered."""
         super().__init__(*args, **kwargs)
-        self.tables = tables
+        tables = Table.objects.managed_by(user)
         self.fields["table"] = forms.ModelChoiceField(
-            queryset=Table.objects.filter(pk__in=tables), label=_("Table"), initial=None
+            queryset=tables, label=_("Table"), initial=None
         )
         if len(tables) == 1:
-            self.fields["table"].initial = next(iter(tables))
+            self.fields["table"].initial = tables[0].pk
+        self.fields["organisation"].queryset = Organisation.objects.of_tables_managed_by(
+            user
+        ).order_by("name")
 
     def clean(self):
         cleaned = super().clean()
         organisation = cleaned.get("organisation")
+        table = cleaned.get("table")
+        if organisation and table and not table.has_organisation(organisation):
+            self.add_error(
+                "organisation", _("Cette organisation n'est pas membre de la table choisie.")
+            )
         if cleaned.get("role") == Invitation.Role.MUNICIPALITY and organisation:
             if not organisation.municipality_id:
                 self.add_error(

@@ -5,6 +5,38 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners import roles
+from partners.scoping import TableOwnedQuerySet
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The registry of organisations is shared: the back office reads all of it."""
+        return self if roles.is_staff_role(user) else self.none()
+
+    def of_tables_managed_by(self, user):
+        """The organisations that carry or are members of the tables ``user`` coordinates
+        (all of them, for superusers): the ones a coordinator invites and keeps."""
+        if roles.is_superuser(user):
+            return self
+        tables = roles.coordinated_table_ids(user)
+        return self.filter(
+            models.Q(memberships__table__in=tables) | models.Q(carried_tables__in=tables)
+        ).distinct()
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Everyone for superusers and the ministry; for a coordinator, the people of the
+        organisations that carry or are members of their tables."""
+        if roles.sees_all_tables(user):
+            return self
+        tables = roles.coordinated_table_ids(user)
+        return self.filter(
+            models.Q(organisation__memberships__table__in=tables)
+            | models.Q(organisation__carried_tables__in=tables)
+        ).distinct()
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -47,6 +79,8 @@ class Organisation(models.Model):
     )
     is_listed = models.BooleanField(_("dans le répertoire public"), default=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -80,6 +114,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("compte"),
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "last_name", "first_name", "title"]
@@ -121,6 +157,9 @@ class Table(models.Model):
         help_text=_("Comptes qui gèrent cette table dans l'administration."),
     )
 
+    table_path = ""
+    objects = TableOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("table de concertation")
@@ -130,7 +169,14 @@ class Table(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:table_detail", kwargs={"slug": self.slug})
+        return reverse("tables:table_detail", kwargs={"slug": self.slug})
+
+    def has_organisation(self, organisation):
+        """The organisation carries the table or is one of its members."""
+        return (
+            self.carrier_id == organisation.pk
+            or self.memberships.filter(organisation=organisation).exists()
+        )
 
 
 class Committee(models.Model):
@@ -158,6 +204,9 @@ class Committee(models.Model):
     )
     mandate = models.TextField(_("mandat"), blank=True)
     composition = models.TextField(_("composition"), blank=True)
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["table__name", "name"]
@@ -201,6 +250,9 @@ class Membership(models.Model):
         verbose_name=_("personne"),
     )
     role = models.CharField(_("rôle"), max_length=200, blank=True)
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["table__name", "committee__name", "organisation__name"]
@@ -247,6 +299,9 @@ class Meeting(models.Model):
     minutes = models.TextField(_("compte rendu"), blank=True)
 
     history = HistoricalRecords()
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -302,6 +357,9 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,7 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from partners.models import Invitation, Person
-from portal.permissions import forget_roles, ministry_group
+from partners.roles import forget_roles, ministry_group
 
 Role = Invitation.Role
 

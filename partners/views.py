@@ -5,26 +5,16 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
+from partners import roles
 from partners.filters import DirectoryFilter
 from partners.forms import InvitationForm
-from partners.models import Organisation, Table
-from partners.selectors import table_for_page
+from partners.models import Organisation
 from partners.services import InvitationError, invitation_accept, invitation_create
-from portal import permissions
-
-
-def table_detail(request, slug):
-    try:
-        table = table_for_page(slug)
-    except Table.DoesNotExist as error:
-        raise Http404 from error
-    return render(request, "portal/table_detail.html", {"table": table})
 
 
 def directory(request):
@@ -44,10 +34,9 @@ def directory(request):
 @login_required
 def invite(request):
     """Coordinators invite partners and municipality contacts to their table."""
-    tables = permissions.coordinated_table_ids(request.user)
-    if not tables:
+    if not roles.is_coordinator(request.user):
         raise PermissionDenied(_("Seule la coordination d'une table peut inviter."))
-    form = InvitationForm(request.POST or None, tables=tables)
+    form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             invitation_create(
@@ -81,7 +70,7 @@ def accept_invitation(request, uidb64, token):
     if request.method == "POST" and form.is_valid():
         form.save()
         invitation_accept(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="common.auth.EmailBackend")
         messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
         return redirect("dashboard")
     return render(request, "partners/accept_invitation.html", {"form": form, "invited": user})

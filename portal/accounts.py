@@ -1,7 +1,10 @@
 """Accounts: invitation only (no open sign-up), French e-mails, role-aware landing page."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
+
+from partners import roles
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return reverse("dashboard")
+
+
+def has_mfa(user):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_mfa(user):
+    """Coordinators, ministry staff and superusers (and any staff account) use TOTP."""
+    return (user.is_staff or roles.is_staff_role(user)) and not has_mfa(user)

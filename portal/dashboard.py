@@ -6,7 +6,8 @@ from accountability.progress import measures_progress, plan_progress
 from actionplans.models import Plan
 from actionplans.selectors import measures_for_progress
 from activities.models import Activity
-from portal import permissions
+from activities.selectors import reportable_measures
+from partners import roles
 
 
 @dataclass
@@ -28,7 +29,7 @@ def _table_sections(plans):
 
 def _partner_sections(user):
     """The partner's view: only their measures, whatever the number of plans, in fixed queries."""
-    measures = measures_for_progress(permissions.reportable_measures(user))
+    measures = measures_for_progress(reportable_measures(user))
     sections = {}
     for progress in measures_progress(measures):
         plan = progress.measure.objective.axis.plan
@@ -38,7 +39,7 @@ def _partner_sections(user):
 
 def dashboard_for(user):
     context = {"sections": [], "review": None, "reports": None, "municipal_reports": None}
-    table_ids = permissions.coordinated_table_ids(user)
+    table_ids = roles.coordinated_table_ids(user)
     reports = Activity.objects.alive().select_related("measure", "organisation")
     if table_ids:
         plans = Plan.objects.filter(table__in=table_ids).select_related("table")
@@ -48,18 +49,18 @@ def dashboard_for(user):
         )
         context["review"] = list(queue.order_by("submitted_at", "id")[:10])
         context["review_count"] = queue.count()
-    elif (
-        org := permissions.organisation_id(user)
-    ) is not None and not permissions.municipality_ids(user):
+    elif (org := roles.organisation_id(user)) is not None and not roles.municipality_ids(user):
         context["sections"] = _partner_sections(user)
         context["reports"] = list(reports.filter(organisation=org).order_by("-date", "-id")[:15])
-    if municipalities := permissions.municipality_ids(user):
+    if municipalities := roles.municipality_ids(user):
         context["municipal_reports"] = list(
-            reports.filter(status=Activity.Status.APPROVED, municipalities__in=municipalities)
+            Activity.objects.for_user(user)
+            .filter(status=Activity.Status.APPROVED, municipalities__in=municipalities)
+            .select_related("measure", "organisation")
             .distinct()
             .order_by("-date", "-id")[:20]
         )
-    if permissions.is_ministry(user):
+    if roles.is_ministry(user):
         context["plans"] = list(
             Plan.objects.select_related("table").order_by("table__name", "-start_date")
         )

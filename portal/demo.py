@@ -18,7 +18,7 @@ from actionplans.services import plan_years_sync
 from events.models import Event, EventSeries
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
-from portal.permissions import ministry_group
+from partners.roles import ministry_group
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 DEMO_PASSWORD = "tables-demo-2025"
@@ -296,7 +296,8 @@ def load_reports():
     organisation = Organisation.objects.get(slug="cje-beauce")
     for number, day, title, participants, value, status in DEMO_REPORTS:
         measure = Measure.objects.of_plan(plan).get(number=number)
-        report, _ = Activity.objects.update_or_create(
+        # Created in their state as recorded (the workflow's transitions are for live reviews).
+        report, _ = Activity.objects.get_or_create(
             measure=measure,
             title=title,
             defaults={

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal import permissions
+from portal.accounts import needs_mfa
 
 
 class StaffMFAMiddleware:
@@ -18,7 +18,7 @@ class StaffMFAMiddleware:
             settings.REQUIRE_STAFF_MFA
             and request.user.is_authenticated
             and self._is_admin_path(request.path)
-            and permissions.needs_mfa(request.user)
+            and needs_mfa(request.user)
         ):
             messages.warning(
                 request,

@@ -1,23 +1,14 @@
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from events import views as event_views
-from municipalities import views as municipality_views
 from partners import views as partner_views
 from portal import views
 from portal.sitemaps import SITEMAPS
-
-admin.site.site_header = _("Tables immigration — administration")
-admin.site.site_title = _("Tables immigration")
-admin.site.index_title = _("Gestion des tables et des plans d'action")
-# One login for everyone (allauth: e-mail, rate limits, two-factor), the admin's included.
-admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,8 +23,8 @@ urlpatterns += i18n_patterns(
     path("mon-espace/inviter/", partner_views.invite, name="invite"),
     path("invitation/<uidb64>/<token>/", partner_views.accept_invitation, name="accept_invitation"),
     path("activites/", include("activities.urls")),
-    path("tables/", include("partners.urls")),
-    path("plans/", include("actionplans.urls")),
+    path("tables/", include("portal.table_urls")),
+    path("plans/", include("accountability.plan_urls")),
     path("evenements/", include("events.urls")),
     path("evenements.ics", event_views.feed, name="events_feed"),
     path("repertoire/", partner_views.directory, name="directory"),
@@ -41,7 +32,7 @@ urlpatterns += i18n_patterns(
     path("rapports/", include("accountability.urls")),
     path(
         "municipalites/<slug:slug>/",
-        municipality_views.municipality_detail,
+        views.municipality_detail,
         name="municipality_detail",
     ),
     prefix_default_language=True,

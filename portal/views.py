@@ -1,10 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 
 from accountability.progress import Status
-from partners.selectors import tables_for_home
-from portal import permissions
+from activities.models import Activity
+from activities.selectors import reportable_measures
+from events.models import Event
+from municipalities.models import Municipality
+from partners import roles
+from partners.models import Committee, Table
 from portal.dashboard import dashboard_for
+from portal.selectors import table_for_page, tables_for_home
 
 
 def home(request):
@@ -15,8 +22,51 @@ def home(request):
 def dashboard(request):
     user = request.user
     context = dashboard_for(user)
-    context["is_coordinator"] = permissions.is_coordinator(user)
+    context["is_coordinator"] = roles.is_coordinator(user)
     context["coordinated_tables"] = user.coordinated_tables.order_by("name")
-    context["can_report"] = permissions.reportable_measures(user).exists()
+    context["can_report"] = reportable_measures(user).exists()
     context["status_labels"] = [Status.LABELS[key] for key in Status.ORDER]
     return render(request, "portal/dashboard.html", context)
+
+
+def table_detail(request, slug):
+    try:
+        table = table_for_page(slug)
+    except Table.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "portal/table_detail.html", {"table": table})
+
+
+def municipality_detail(request, slug):
+    """A municipality's contact, its reception committee, its events and approved activities."""
+    municipality = get_object_or_404(
+        Municipality.objects.select_related(
+            "mrc__region", "contact__organisation"
+        ).prefetch_related(
+            Prefetch("committees", Committee.objects.select_related("table")),
+            "mrc__tables",
+        ),
+        slug=slug,
+    )
+    events = (
+        Event.objects.public()
+        .filter(municipality=municipality)
+        .select_related("table", "municipality")
+    )
+    reports = (
+        Activity.objects.approved()
+        .of_published_plans()
+        .filter(municipalities=municipality)
+        .select_related("organisation", "measure__objective__axis__plan")
+        .order_by("-date")[:30]
+    )
+    return render(
+        request,
+        "portal/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "upcoming": events.upcoming()[:20],
+            "past": events.past()[:10],
+            "reports": reports,
+        },
+    )

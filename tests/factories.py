@@ -9,7 +9,7 @@ from actionplans.services import plan_years_sync
 from events.models import Event
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
-from portal.permissions import ministry_group
+from partners.roles import ministry_group
 
 MONTREAL = ZoneInfo("America/Montreal")
 

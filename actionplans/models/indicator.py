@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners.scoping import TableOwnedQuerySet
+
 
 class Indicator(models.Model):
     measure = models.ForeignKey(
@@ -24,6 +26,8 @@ class Indicator(models.Model):
     )
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
+    table_path = "measure__objective__axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["position"])
 
     class Meta:
@@ -57,6 +61,8 @@ class Target(models.Model):
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2, null=True, blank=True)
     text = models.CharField(_("cible (texte du plan)"), max_length=500, blank=True)
 
+    table_path = "indicator__measure__objective__axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

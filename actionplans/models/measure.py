@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners.scoping import TableOwnedQuerySet
 
-class MeasureQuerySet(models.QuerySet):
+
+class MeasureQuerySet(TableOwnedQuerySet):
     def of_plan(self, plan):
         return self.filter(objective__axis__plan=plan)
 
@@ -73,6 +75,7 @@ class Measure(models.Model):
         help_text=_("Remarques de la coordination et avertissements d'importation."),
     )
 
+    table_path = "objective__axis__plan__table"
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["position"])
 
@@ -95,7 +98,7 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "actionplans:measure_detail",
+            "plans:measure_detail",
             kwargs={"slug": self.objective.axis.plan.slug, "number": self.number},
         )
 
@@ -168,6 +171,8 @@ class BudgetLine(models.Model):
         help_text=_("p. ex. PAC-OBNL, PASI, MRC"),
     )
 
+    table_path = "measure__objective__axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.formatting import format_date
+from partners.scoping import TableOwnedQuerySet
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(TableOwnedQuerySet):
     def published(self):
         return self.filter(status=Plan.Status.PUBLISHED)
 
@@ -43,6 +44,7 @@ class Plan(models.Model):
         help_text=_("Texte du document importé qui n'a pas trouvé de place, remarques."),
     )
 
+    table_path = "table"
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -62,7 +64,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("actionplans:plan_detail", kwargs={"slug": self.slug})
+        return reverse("plans:plan_detail", kwargs={"slug": self.slug})
 
     @property
     def period_label(self):
@@ -81,6 +83,9 @@ class PlanYear(models.Model):
     number = models.PositiveSmallIntegerField(_("année du plan"), validators=[MinValueValidator(1)])
     start_date = models.DateField(_("début"))
     end_date = models.DateField(_("fin"))
+
+    table_path = "plan__table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -115,6 +120,8 @@ class Axis(models.Model):
         help_text=_("Texte de la coordination pour le bilan annuel."),
     )
 
+    table_path = "plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -143,6 +150,8 @@ class Objective(models.Model):
     title = models.CharField(_("titre"), max_length=500)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
+    table_path = "axis__plan__table"
+    objects = TableOwnedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +186,9 @@ class PlanExpense(models.Model):
     amount = models.DecimalField(
         _("montant ($)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+
+    table_path = "plan__table"
+    objects = TableOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -64,13 +64,3 @@ def translated_url(context, language):
     url = translate_url(request.path, language)
     query = request.META.get("QUERY_STRING", "")
     return f"{url}?{query}" if query else url
-
-
-@register.filter
-def kit_markdown(text):
-    """Sanitised Markdown of a kit section, placeholders shown as written."""
-    from django.utils.safestring import mark_safe
-
-    from kits.placeholders import render_markdown
-
-    return mark_safe(render_markdown(text))

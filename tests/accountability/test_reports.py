@@ -17,6 +17,7 @@ from accountability.data import PUBLIC, plan_for_report
 from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from actionplans.periods import PeriodError, parse_period
+from activities.services import activity_approve
 from tests.factories import (
     ActivityFactory,
     EventFactory,
@@ -134,8 +135,7 @@ def test_repeated_downloads_are_cached_and_any_change_makes_a_new_file(beauce, m
         .measures.get(number="1.3.1")
         .activities.get(title="Activité en révision")
     )
-    report.status = "approved"
-    report.save()
+    activity_approve(activity=report, reviewer=UserFactory(is_superuser=True))
     changed = render(beauce)[2]
     assert len(calls) == 2 and "Activité en révision" in pdf_text(changed)
 
@@ -205,7 +205,7 @@ def test_reports_page_permissions(client, beauce, table_b):
 
 def test_the_public_gets_the_public_version_of_published_plans_only(client, beauce, table_a):
     response = client.get(
-        reverse("actionplans:public_report", args=[beauce.slug]), {"periode": "2023-2024"}
+        reverse("plans:public_report", args=[beauce.slug]), {"periode": "2023-2024"}
     )
     text = pdf_text(response.content)
     assert "version publique" in text and "Description interne" not in text
@@ -216,10 +216,10 @@ def test_the_public_gets_the_public_version_of_published_plans_only(client, beau
         start_date=date(2025, 4, 1),
         end_date=date(2026, 3, 31),
     )
-    assert client.get(reverse("actionplans:public_report", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("plans:public_report", args=[draft.slug])).status_code == 404
     assert (
         client.get(
-            reverse("actionplans:public_report", args=[beauce.slug]), {"periode": "n'importe"}
+            reverse("plans:public_report", args=[beauce.slug]), {"periode": "n'importe"}
         ).status_code
         == 404
     )

@@ -25,7 +25,7 @@ def row_counts():
 
 
 def import_url(table):
-    return reverse("admin:partners_table_import_plan", args=[table.pk])
+    return reverse("admin:actionplans_plan_import", args=[table.pk])
 
 
 def xlsx_bytes(rows):

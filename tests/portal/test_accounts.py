@@ -9,9 +9,15 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from partners import roles
 from partners.models import Invitation
-from portal import permissions
-from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory, coordinator_of
+from tests.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    coordinator_of,
+)
 
 pytestmark = pytest.mark.django_db
 LOGIN_URL = "/fr/comptes/login/"
@@ -64,6 +70,7 @@ def test_coordinator_invites_a_partner_who_sets_a_password_and_lands_on_the_dash
 ):
     coordinator = coordinator_of(table_a, username="coord@example.org")
     organisation = OrganisationFactory(name="Carrefour jeunesse-emploi")
+    MembershipFactory(table=table_a, organisation=organisation)
     client.force_login(coordinator)
     response = client.post(
         reverse("invite"),
@@ -91,7 +98,7 @@ def test_coordinator_invites_a_partner_who_sets_a_password_and_lands_on_the_dash
     invitation = Invitation.objects.get()
     assert invitation.accepted_at is not None and invitation.invited_by == coordinator
     assert EmailAddress.objects.get(email="nouvelle@example.org").verified
-    assert permissions.organisation_id(invitation.user) == organisation.pk
+    assert roles.organisation_id(invitation.user) == organisation.pk
     client.logout()
     assert client.get(path).status_code == 400  # a link serves once
 
@@ -117,7 +124,7 @@ def test_invite_command_prints_the_link_and_sets_the_role(capsys, table_a):
     )
     assert "/fr/invitation/" in capsys.readouterr().out
     user = Invitation.objects.get().user
-    assert user.is_staff and permissions.coordinated_table_ids(user) == {table_a.pk}
+    assert user.is_staff and roles.coordinated_table_ids(user) == {table_a.pk}
     town = OrganisationFactory(
         slug="ville", kind="municipality", municipality=MunicipalityFactory(name="Lemieux")
     )

@@ -56,15 +56,15 @@ def test_demo_holds_the_seed_documents():
 def test_demo_accounts_have_their_roles():
     from django.contrib.auth import get_user_model
 
-    from portal import permissions
+    from partners import roles
 
     demo.load_demo()
     users = get_user_model().objects
     coordinator = users.get(username="coordination.dautray@tables-immigration.example")
     assert coordinator.check_password(demo.DEMO_PASSWORD)
-    assert permissions.coordinated_table_ids(coordinator) == {
+    assert roles.coordinated_table_ids(coordinator) == {
         Table.objects.get(slug="table-immigration-d-autray").pk
     }
-    assert permissions.is_ministry(users.get(username="ministere@tables-immigration.example"))
+    assert roles.is_ministry(users.get(username="ministere@tables-immigration.example"))
     municipal = users.get(username="municipalite.fortierville@tables-immigration.example")
     assert municipal.person.municipalities_contact.get().name == "Fortierville"

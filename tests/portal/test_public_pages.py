@@ -44,7 +44,7 @@ def test_draft_plans_are_not_public(client, table_a):
 
 def test_unknown_table_or_measure_is_404(client, plan_a):
     assert client.get("/fr/tables/inconnue/").status_code == 404
-    url = reverse("actionplans:measure_detail", kwargs={"slug": plan_a.slug, "number": "9.9.9"})
+    url = reverse("plans:measure_detail", kwargs={"slug": plan_a.slug, "number": "9.9.9"})
     assert client.get(url).status_code == 404
 
 

@@ -54,7 +54,7 @@ def public_pages(plan):
         event.get_absolute_url(),
         reverse("events:ics", args=[event.slug]),
         "/fr/evenements.ics",
-        reverse("partners:table_events", args=[plan.table.slug]),
+        reverse("tables:table_events", args=[plan.table.slug]),
         reverse("directory"),
         event.municipality.get_absolute_url(),
         "/sitemap.xml",

@@ -1,9 +1,9 @@
 from django.urls import path
 
 from events import views as event_views
-from partners import views
+from portal import views
 
-app_name = "partners"
+app_name = "tables"
 urlpatterns = [
     path("<slug:slug>/", views.table_detail, name="table_detail"),
     path("<slug:table_slug>/evenements/", event_views.event_list, name="table_events"),

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accountability import plan_views
+from accountability.views import public_report
+from actionplans.views import plan_json
+
+app_name = "plans"
+urlpatterns = [
+    path("<slug:slug>.json", plan_json, name="plan_json"),
+    path("<slug:slug>/", plan_views.plan_detail, name="plan_detail"),
+    path("<slug:slug>/rapport.pdf", public_report, name="public_report"),
+    path("<slug:slug>/mesures/<str:number>/", plan_views.measure_detail, name="measure_detail"),
+]

@@ -1,0 +1,9 @@
+"""The accountability rule book: who gets the full report of a plan (the object)."""
+
+import rules
+
+from partners.rules import reads_table_data
+
+# The ministry and the table's coordinators get the full version (descriptions, internal
+# notes); everyone else only the public version of published plans.
+rules.add_perm("accountability.view_full_report", reads_table_data)

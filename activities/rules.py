@@ -1,0 +1,49 @@
+"""The activities' rule book: who reads, writes, reviews and exports what partners declare."""
+
+import rules
+
+from partners import roles
+from partners.rules import is_superuser, manages_table_data, reads_table_data
+
+
+@rules.predicate
+def is_alive(user, activity=None):
+    return activity is None or not activity.is_deleted
+
+
+@rules.predicate
+def is_its_author_side(user, activity=None):
+    """The author, or a person of the organisation the activity is declared for."""
+    if activity is None:
+        return roles.organisation_id(user) is not None
+    if activity.author_id == user.pk:
+        return True
+    organisation = roles.organisation_id(user)
+    return organisation is not None and activity.organisation_id == organisation
+
+
+@rules.predicate
+def may_read(user, activity=None):
+    if activity is None:
+        return user.is_authenticated
+    return activity.__class__.objects.for_user(user).filter(pk=activity.pk).exists()
+
+
+rules.add_perm("activities.view_activity", may_read)
+# Declaring: whoever has a measure to report on (the form offers only those measures).
+rules.add_perm("activities.add_activity", is_superuser | rules.is_authenticated)
+# Editing, submitting and deleting: the author's side or the table's coordinators.
+rules.add_perm("activities.change_activity", is_alive & (manages_table_data | is_its_author_side))
+rules.add_perm("activities.delete_activity", is_alive & (manages_table_data | is_its_author_side))
+# Approving and sending back: the table's coordinators only, never the ministry, never the
+# author's own organisation (unless it coordinates the table).
+rules.add_perm("activities.review_activity", is_alive & manages_table_data)
+# Exporting a plan's approved activities (the object: the plan).
+rules.add_perm("activities.export_activities", reads_table_data)
+
+# Indicator values and attachments follow their activity, in the admin.
+for name in ("indicatorvalue", "attachment"):
+    rules.add_perm(f"activities.view_{name}", reads_table_data)
+    rules.add_perm(f"activities.add_{name}", manages_table_data)
+    rules.add_perm(f"activities.change_{name}", manages_table_data)
+    rules.add_perm(f"activities.delete_{name}", manages_table_data)

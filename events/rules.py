@@ -1,0 +1,5 @@
+"""The events' rule book: a table's coordinators keep its calendar; the ministry reads."""
+
+from partners.rules import add_table_owned_perms
+
+add_table_owned_perms("events", "event", "eventseries")

@@ -1,5 +1,6 @@
 """The public progress pages of a published plan: axes, objectives, measures, actuals."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from actionplans.models import Measure
 from activities.models import Activity
 
 
+@login_not_required
 def plan_detail(request, slug):
     """The plan's progress, axis by axis, with filters kept in the URL."""
     plan = selectors.published_plan_or_404(slug)
@@ -40,6 +42,7 @@ def plan_detail(request, slug):
     )
 
 
+@login_not_required
 def measure_detail(request, slug, number):
     plan = selectors.published_plan_or_404(slug)
     measure = get_object_or_404(selectors.measure_for_page(plan), number=number)

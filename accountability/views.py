@@ -1,7 +1,7 @@
 """The "Rapports" pages: coordinators and ministry staff preview and download reports; the
 public gets the public version of a published plan's report."""
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -61,6 +61,7 @@ def report_plan(request, slug):
     return render(request, "accountability/report_plan.html", {"plan": plan, "form": form})
 
 
+@login_not_required
 def public_report(request, slug):
     """The public version of a published plan's progress report (``?periode=``)."""
     plan = get_object_or_404(plan_for_report(Plan.objects.published()), slug=slug)

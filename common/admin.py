@@ -18,14 +18,17 @@ def perm_name(opts, action):
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
-def visible_to(model, user, scope="for_user"):
-    """``model``'s objects that ``user`` may see, through the model's own ``for_user`` (or the
+def scoped(queryset, user, scope="for_user"):
+    """What ``user`` may see of ``queryset``, through its model's own ``for_user`` (or the
     QuerySet method named by ``scope``); a model without one (accounts, say) is offered to
     superusers only."""
-    queryset = model._default_manager.all()
     if hasattr(queryset, scope):
         return getattr(queryset, scope)(user)
     return queryset if user.is_active and user.is_superuser else queryset.none()
+
+
+def visible_to(model, user):
+    return scoped(model._default_manager.all(), user)
 
 
 class ScopedChoicesMixin:
@@ -68,7 +71,7 @@ class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset & visible_to(self.model, request.user, self.scope)
+        return scoped(queryset, request.user, self.scope)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

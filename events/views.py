@@ -1,6 +1,7 @@
 import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -24,6 +25,7 @@ def _events(table):
     return events.filter(table=table) if table else events
 
 
+@login_not_required
 def event_list(request, table_slug=None):
     """Upcoming (or past, ``?quand=passes``) public events, filtered in the URL."""
     table = _table_or_none(table_slug)
@@ -46,6 +48,7 @@ def event_list(request, table_slug=None):
     )
 
 
+@login_not_required
 def event_month(request, year, month, table_slug=None):
     table = _table_or_none(table_slug)
     if not (1 <= month <= 12 and 1900 < year < 2200):
@@ -81,6 +84,7 @@ def event_month(request, year, month, table_slug=None):
     )
 
 
+@login_not_required
 def event_detail(request, slug):
     event = get_object_or_404(_events(None).prefetch_related("organisers"), slug=slug)
     return render(request, "events/event_detail.html", {"event": event})
@@ -94,12 +98,14 @@ def _url_for(request):
     return lambda event: request.build_absolute_uri(event.get_absolute_url())
 
 
+@login_not_required
 def event_ics(request, slug):
     event = get_object_or_404(_events(None), slug=slug)
     content = calendar_ics([event], name=event.title, url_for=_url_for(request))
     return _ics_response(content, f"{event.slug}.ics")
 
 
+@login_not_required
 def feed(request, table_slug=None):
     """The subscription feed of all tables, or of one."""
     table = _table_or_none(table_slug)

@@ -1,7 +1,7 @@
 """Diffusion kits on the public site: read, personalise, copy, download; adoption follow-up."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
@@ -34,6 +34,7 @@ def _territory(kit):
     )
 
 
+@login_not_required
 def kit_list(request):
     kits = (
         Kit.objects.published()
@@ -44,6 +45,7 @@ def kit_list(request):
     return render(request, "kits/kit_list.html", {"kits": kits})
 
 
+@login_not_required
 def kit_detail(request, slug):
     kit = _kit_or_404(slug, request.user)
     chosen = request.GET.get("municipalite")
@@ -75,6 +77,7 @@ def _kit_context(kit, territory, municipality=None):
     }
 
 
+@login_not_required
 def kit_personalised(request, slug, municipality):
     kit = _kit_or_404(slug, request.user)
     territory = _territory(kit)
@@ -122,6 +125,7 @@ def adoption_update(request, slug, municipality):
     return redirect("kits:personalised", slug=kit.slug, municipality=municipality.slug)
 
 
+@login_not_required
 def asset_download(request, slug, asset_pk):
     kit = _kit_or_404(slug, request.user)
     asset = get_object_or_404(kit.assets, pk=asset_pk)
@@ -130,6 +134,7 @@ def asset_download(request, slug, asset_pk):
     )
 
 
+@login_not_required
 def kit_zip(request, slug):
     kit = _kit_or_404(slug, request.user)
     filename, content_type, chunks = exports.kit_zip(kit)

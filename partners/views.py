@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
@@ -17,6 +17,7 @@ from partners.models import Organisation
 from partners.services import InvitationError, invitation_accept, invitation_create
 
 
+@login_not_required
 def directory(request):
     """ "Répertoire": who offers what, where, and how to reach them."""
     organisations = (
@@ -58,6 +59,7 @@ def invite(request):
     return render(request, "partners/invite.html", {"form": form})
 
 
+@login_not_required
 def accept_invitation(request, uidb64, token):
     User = get_user_model()
     try:

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +14,7 @@ from portal.dashboard import dashboard_for
 from portal.selectors import table_for_page, tables_for_home
 
 
+@login_not_required
 def home(request):
     return render(request, "portal/home.html", {"tables": tables_for_home()})
 
@@ -29,6 +30,7 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", context)
 
 
+@login_not_required
 def table_detail(request, slug):
     try:
         table = table_for_page(slug)
@@ -37,6 +39,7 @@ def table_detail(request, slug):
     return render(request, "portal/table_detail.html", {"table": table})
 
 
+@login_not_required
 def municipality_detail(request, slug):
     """A municipality's contact, its reception committee, its events and approved activities."""
     municipality = get_object_or_404(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -171,6 +172,10 @@ class Activity(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        """The activity's page, where it is reviewed (the admin's "Voir sur le site")."""
+        return reverse("activities:detail", args=[self.pk])
 
     @transition(
         field=status,

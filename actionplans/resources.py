@@ -20,6 +20,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget
 
 from actionplans.models import Indicator, Measure
+from actionplans.numbers import read_number
 from actionplans.services import measure_sheet_update
 
 NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
@@ -41,18 +42,17 @@ def _lines(value):
 
 
 def _decimal(value, column):
-    text = str(value if value is not None else "").strip().replace("\u00a0", "").replace(" ", "")
-    text = text.replace("$", "").replace(",", ".").rstrip("h")
-    if not text:
+    if not str(value if value is not None else "").strip():
         return Decimal(0)
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
+    text = str(value).strip()
+    negative = text.startswith("-")
+    number = read_number(text.removeprefix("-").strip())
+    if number is None:
         raise ValidationError(
             _("« %(value)s » n'est pas un nombre (colonne %(column)s).")
             % {"value": value, "column": column}
-        ) from error
-    if number < 0:
+        )
+    if negative and number:
         raise ValidationError(
             _("Un montant ne peut pas être négatif (colonne %(column)s).") % {"column": column}
         )

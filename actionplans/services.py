@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,21 +18,7 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
-
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?")
-
-
-def number_from_text(text):
-    """The first number written in ``text`` ("3 capsules" → 3, "17 340$" → 17340), else None."""
-    match = _NUMBER.search(text or "")
-    if not match:
-        return None
-    whole = re.sub(r"\D", "", match.group(1))
-    fraction = match.group(2) or "0"
-    try:
-        return Decimal(f"{whole}.{fraction}")
-    except InvalidOperation:
-        return None
+from actionplans.numbers import first_number
 
 
 def _add_year(day):
@@ -90,7 +75,7 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
             if target:
                 target.delete()
             continue
-        value = number_from_text(text)
+        value = first_number(text)
         if target is None:
             Target.objects.create(indicator=indicator, year=year, text=text, value=value)
         elif (target.text, target.value) != (text, value):
@@ -256,7 +241,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
                 indicator=indicator,
                 year=years.get(number) if number else None,
                 text=text[:500],
-                value=number_from_text(text),
+                value=first_number(text),
             )
             for indicator, (_, parsed_indicator) in zip(indicators, with_indicator, strict=True)
             for number, text in parsed_indicator.targets.items()

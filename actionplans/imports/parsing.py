@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from actionplans.numbers import read_number, to_decimal
+
 MONTHS = {
     "janvier": 1,
     "février": 2,
@@ -208,16 +210,12 @@ def parse_money(text):
     match = MONEY.match(text)
     if not match:
         return None
-    whole = re.sub(r"\D", "", match.group(1))
-    return Decimal(f"{whole}.{match.group(2) or '0'}"), match.group(3).strip()
+    return to_decimal(match.group(1), match.group(2)), match.group(3).strip()
 
 
 def parse_hours(text):
-    match = HOURS.match(text)
-    if match:
-        return Decimal(match.group(1).replace(",", "."))
-    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
-        return Decimal(text.replace(",", "."))
+    if HOURS.match(text) or re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+        return read_number(text)
     return None
 
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from actionplans.services import indicator_targets_set, number_from_text, plan_years_sync
+from actionplans.numbers import first_number as number_from_text
+from actionplans.services import indicator_targets_set, plan_years_sync
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory
 
 

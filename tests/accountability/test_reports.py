@@ -301,3 +301,66 @@ def test_report_data_and_pages_keep_a_flat_query_count(client, django_assert_max
             client.get(reverse("accountability:plan", args=[plan.slug]))
         budgets.append(len(queries))
     assert budgets[0] == budgets[1]
+
+
+@pytest.fixture
+def weasyprint_calls(monkeypatch):
+    """Every WeasyPrint run (the expensive step a cache hit skips)."""
+    import weasyprint
+
+    calls, original = [], weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or original(*a, **k))
+    return calls
+
+
+def test_the_public_report_offers_only_the_plan_periods(client, beauce, monkeypatch):
+    from actionplans.periods import plan_periods
+
+    served = []
+    monkeypatch.setattr(
+        reports,
+        "report_pdf",
+        lambda request: served.append(request.period) or ("r.pdf", "application/pdf", b"%PDF"),
+    )
+    url = reverse("plans:public_report", args=[beauce.slug])
+    keys = [key for key, _label in plan_periods(beauce)]
+    assert "2023-04-01:2023-09-30" in keys and "all" in keys and "2023-2024" in keys
+    for key in keys:
+        assert client.get(url, {"periode": key}).status_code == 200, key
+    assert client.get(url).status_code == 200  # the whole plan by default
+    assert [p.key for p in served] == [*keys, "all"]
+
+    monkeypatch.setattr(reports, "render_html", lambda *a, **k: pytest.fail("HTML rendered"))
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: pytest.fail("WeasyPrint called"))
+    served.clear()
+    for other in (
+        "2023-04-01:2023-04-02",  # any range on demand
+        "2023-04-01:2024-03-31",  # a plan year, but spelt as a range: not a listed period
+        "2022-04-01:2025-03-31",
+        "2023-06-01:2023-01-01",
+        "2030-2031",
+        "n'importe",
+    ):
+        assert client.get(url, {"periode": other}).status_code == 404, other
+    assert served == []
+
+
+def test_the_reports_page_keeps_custom_ranges(client, beauce, weasyprint_calls):
+    client.force_login(coordinator_of(beauce.table, username="a@example.org"))
+    response = client.get(
+        reverse("accountability:plan", args=[beauce.slug]),
+        {
+            "periode": "custom",
+            "debut": "2023-06-01",
+            "fin": "2023-06-30",
+            "type": "etape",
+            "langue": "fr",
+            "version": "public",
+            "format": "pdf",
+        },
+    )
+    assert response["Content-Type"] == "application/pdf" and len(weasyprint_calls) == 1
+    text = pdf_text(response.content)
+    assert "Fête des voisins interculturelle" in text and "Souper aux saveurs" not in text

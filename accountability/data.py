@@ -4,8 +4,6 @@ The *full* version (ministry staff, the table's coordinators) adds activity desc
 internal notes; the *public* version has neither, and no personal data in either version.
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -84,64 +82,6 @@ class ReportData:
             for _o, sections in objectives
             for section in sections
         ]
-
-    def fingerprint(self):
-        """A digest of everything the report shows: the cache key of its files."""
-        payload = {
-            "plan": [
-                self.plan.pk,
-                self.plan.title,
-                self.plan.table.name,
-                str(self.plan.start_date),
-            ],
-            "period": [str(self.period.start), str(self.period.end)],
-            "variant": self.variant,
-            "annual": self.annual,
-            "axes": [
-                [axis.number, axis.title, axis.narrative if self.annual else ""]
-                for axis, _objectives in self.axes
-            ],
-            "sections": [
-                [
-                    s.measure.pk,
-                    s.measure.number,
-                    s.measure.title,
-                    s.measure.responsibility,
-                    s.status,
-                    str(s.planned),
-                    str(s.spent),
-                    s.notes,
-                    [
-                        [
-                            i.label,
-                            str(i.period_target),
-                            i.period_target_text,
-                            str(i.period_actual),
-                            str(i.total_target),
-                            str(i.total_actual),
-                        ]
-                        for i in s.indicators
-                    ],
-                    [
-                        [
-                            a.pk,
-                            a.title,
-                            str(a.date),
-                            a.participants,
-                            a.description if not self.is_public else "",
-                        ]
-                        for a in s.activities
-                    ],
-                    [o.name for o in s.measure.leads.all()]
-                    + [o.name for o in s.measure.partners.all()],
-                ]
-                for s in self.sections
-            ],
-            "events": [[e.pk, e.title, str(e.start)] for e in self.events],
-            "organisations": [o.name for o in self.organisations],
-            "summary": {key: str(value) for key, value in self.summary.items()},
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def bar_chart_svg(rows, width=128, row_height=16):

@@ -1,10 +1,14 @@
 """Accountability files: the progress report (or annual review) as PDF, HTML and XLSX.
 
 Each function returns ``(filename, content_type, bytes)``, rendered in the requested language.
-Files are cached under a digest of the data they show, so a repeated download of an unchanged
-report costs nothing and any change to its inputs produces a new file.
+Files are cached under a digest of what they are made from, derived rather than listed: the PDF
+under the digest of its HTML (rendering the HTML is cheap, WeasyPrint is not), the XLSX under
+the digest of the rows it writes. Whatever the template or the workbook reads is in the key, so
+an unchanged report is served from the cache and any change to what it prints makes a new file.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 import tablib
@@ -62,34 +66,36 @@ def render_html(request, data=None):
         )
 
 
-def _cached(request, extension, build):
-    with translation.override(request.lang):
-        data = report_data(
-            request.plan, request.period, variant=request.variant, annual=request.annual
-        )
-    key = f"report:{extension}:{request.lang}:{data.fingerprint()}"
+def _cached(request, extension, source, build):
+    """``build()``, cached under the digest of ``source``: the text the file is made from."""
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    key = f"report:{extension}:{digest}"
     content = cache.get(key)
     if content is None:
-        content = build(data)
+        content = build()
         cache.set(key, content, CACHE_SECONDS)
     return _filename(request, extension), CONTENT_TYPES[extension], content
 
 
 def report_pdf(request):
-    from weasyprint import HTML as WeasyHTML
+    html = render_html(request)
 
-    def build(data):
-        return WeasyHTML(string=render_html(request, data)).write_pdf()
+    def build():
+        from weasyprint import HTML as WeasyHTML
 
-    return _cached(request, PDF, build)
+        return WeasyHTML(string=html).write_pdf()
+
+    return _cached(request, PDF, html, build)
 
 
 def report_xlsx(request):
-    def build(data):
-        with translation.override(request.lang):
-            return _workbook(data).export("xlsx")
-
-    return _cached(request, XLSX, build)
+    with translation.override(request.lang):
+        data = report_data(
+            request.plan, request.period, variant=request.variant, annual=request.annual
+        )
+        book = _workbook(data)
+    rows = [[sheet.title, sheet.headers, [list(row) for row in sheet]] for sheet in book.sheets()]
+    return _cached(request, XLSX, json.dumps(rows, default=str), lambda: book.export("xlsx"))
 
 
 def _workbook(data):

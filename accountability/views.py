@@ -11,7 +11,7 @@ from accountability import reports
 from accountability.data import FULL, PUBLIC, plan_for_report
 from accountability.forms import AccountabilityForm
 from actionplans.models import Plan
-from actionplans.periods import PeriodError, parse_period
+from actionplans.periods import PeriodError, parse_period, parse_plan_period
 from common.responses import file_response
 from partners import roles
 
@@ -63,10 +63,11 @@ def report_plan(request, slug):
 
 @login_not_required
 def public_report(request, slug):
-    """The public version of a published plan's progress report (``?periode=``)."""
+    """The public version of a published plan's progress report (``?periode=``): the whole
+    plan, a plan year or a half-year only; any other range is a 404, nothing rendered."""
     plan = get_object_or_404(plan_for_report(Plan.objects.published()), slug=slug)
     try:
-        period = parse_period(plan, request.GET.get("periode", "all"))
+        period = parse_plan_period(plan, request.GET.get("periode"))
     except PeriodError as error:
         raise Http404(str(error)) from error
     lang = "en" if request.LANGUAGE_CODE == "en" else "fr"

@@ -1,4 +1,8 @@
-"""Reporting periods: a plan year, a half-year, any date range, or the whole plan."""
+"""Reporting periods: a plan year, a half-year, any date range, or the whole plan.
+
+The public report takes only the plan's own periods (:func:`parse_plan_period`); logged-in
+coordinators and ministry staff may ask for any range (:func:`parse_period`).
+"""
 
 import re
 from dataclasses import dataclass
@@ -83,3 +87,14 @@ def parse_period(plan, text):
         _("Période illisible : %(period)s (attendu : all, 2023-2024 ou 2023-04-01:2023-09-30).")
         % {"period": text}
     )
+
+
+def parse_plan_period(plan, text):
+    """Like :func:`parse_period`, but only the periods of :func:`plan_periods` (no other range).
+
+    For anonymous requests: each one is a full report run, so the choice stays bounded.
+    """
+    text = (text or "all").strip()
+    if text not in {key for key, _label in plan_periods(plan)}:
+        raise PeriodError(_("Le plan n'offre pas la période %(period)s.") % {"period": text})
+    return parse_period(plan, text)

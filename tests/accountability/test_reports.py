@@ -39,6 +39,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def weasyprint_calls(monkeypatch):
+    """Every WeasyPrint run (the expensive step a cache hit skips)."""
+    import weasyprint
+
+    calls, original = [], weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or original(*a, **k))
+    return calls
+
+
+@pytest.fixture
 def beauce(table_a):
     plan = import_document(
         table=table_a,
@@ -121,12 +131,8 @@ def test_english_version_and_annual_review(beauce):
     assert "Une année de fêtes de quartier réussies." in text
 
 
-def test_repeated_downloads_are_cached_and_any_change_makes_a_new_file(beauce, monkeypatch):
-    calls = []
-    original = reports.render_html
-    monkeypatch.setattr(
-        reports, "render_html", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
+def test_repeated_downloads_are_cached_and_any_change_makes_a_new_file(beauce, weasyprint_calls):
+    calls = weasyprint_calls  # the HTML is the cache key: only WeasyPrint is skipped on a hit
     first = render(beauce)[2]
     assert render(beauce)[2] == first and len(calls) == 1
     report = (
@@ -285,7 +291,9 @@ def test_report_data_and_pages_keep_a_flat_query_count(client, django_assert_max
         plan = plan_for_report(Plan.objects.all()).get(pk=plan.pk)
         with CaptureQueriesContext(connection) as queries:
             data = report_data(plan, parse_period(plan, "all"))
-            data.fingerprint()
+            reports.render_html(
+                reports.ReportRequest(plan=plan, period=parse_period(plan, "all")), data
+            )
         return len(queries)
 
     small, large = (
@@ -301,3 +309,111 @@ def test_report_data_and_pages_keep_a_flat_query_count(client, django_assert_max
             client.get(reverse("accountability:plan", args=[plan.slug]))
         budgets.append(len(queries))
     assert budgets[0] == budgets[1]
+
+
+def test_the_public_report_offers_only_the_plan_periods(client, beauce, monkeypatch):
+    from actionplans.periods import plan_periods
+
+    served = []
+    monkeypatch.setattr(
+        reports,
+        "report_pdf",
+        lambda request: served.append(request.period) or ("r.pdf", "application/pdf", b"%PDF"),
+    )
+    url = reverse("plans:public_report", args=[beauce.slug])
+    keys = [key for key, _label in plan_periods(beauce)]
+    assert "2023-04-01:2023-09-30" in keys and "all" in keys and "2023-2024" in keys
+    for key in keys:
+        assert client.get(url, {"periode": key}).status_code == 200, key
+    assert client.get(url).status_code == 200  # the whole plan by default
+    assert [p.key for p in served] == [*keys, "all"]
+
+    monkeypatch.setattr(reports, "render_html", lambda *a, **k: pytest.fail("HTML rendered"))
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: pytest.fail("WeasyPrint called"))
+    served.clear()
+    for other in (
+        "2023-04-01:2023-04-02",  # any range on demand
+        "2023-04-01:2024-03-31",  # a plan year, but spelt as a range: not a listed period
+        "2022-04-01:2025-03-31",
+        "2023-06-01:2023-01-01",
+        "2030-2031",
+        "n'importe",
+    ):
+        assert client.get(url, {"periode": other}).status_code == 404, other
+    assert served == []
+
+
+def test_the_reports_page_keeps_custom_ranges(client, beauce, weasyprint_calls):
+    client.force_login(coordinator_of(beauce.table, username="a@example.org"))
+    response = client.get(
+        reverse("accountability:plan", args=[beauce.slug]),
+        {
+            "periode": "custom",
+            "debut": "2023-06-01",
+            "fin": "2023-06-30",
+            "type": "etape",
+            "langue": "fr",
+            "version": "public",
+            "format": "pdf",
+        },
+    )
+    assert response["Content-Type"] == "application/pdf" and len(weasyprint_calls) == 1
+    text = pdf_text(response.content)
+    assert "Fête des voisins interculturelle" in text and "Souper aux saveurs" not in text
+
+
+def test_the_cache_follows_what_the_pdf_prints(beauce, weasyprint_calls):
+    measure = Measure.objects.of_plan(beauce).get(number="1.2.1")
+    measure.is_continuous = False
+    measure.years.clear()
+    measure.schedule_text = "Selon les disponibilités"
+    measure.save()
+    first = render(beauce)[2]
+    assert "Selon les disponibilités" in pdf_text(first)
+    assert render(beauce)[2] == first and len(weasyprint_calls) == 1  # unchanged: cached bytes
+
+    beauce.funding_programme = "Programme d'appui en francisation"
+    beauce.save()
+    changed = render(beauce)[2]
+    assert len(weasyprint_calls) == 2 and "Programme d'appui en francisation" in pdf_text(changed)
+
+    beauce.end_date = date(2025, 6, 30)
+    beauce.save()
+    changed = render(beauce)[2]
+    assert len(weasyprint_calls) == 3 and "30 juin 2025" in pdf_text(changed)
+
+    measure.schedule_text = "Automne 2023"
+    measure.save()
+    changed = render(beauce)[2]
+    text = pdf_text(changed)
+    assert len(weasyprint_calls) == 4 and "Automne 2023" in text
+    assert "Selon les disponibilités" not in text
+    assert render(beauce)[2] == changed and len(weasyprint_calls) == 4
+
+
+def test_the_xlsx_cache_follows_what_the_workbook_writes(beauce, monkeypatch):
+    import tablib
+
+    exports, original = [], tablib.Databook.export
+    monkeypatch.setattr(
+        tablib.Databook, "export", lambda *a, **k: exports.append(1) or original(*a, **k)
+    )
+    measure = Measure.objects.of_plan(beauce).get(number="1.2.1")
+    measure.is_continuous = False
+    measure.years.clear()
+    measure.schedule_text = "Selon les disponibilités"
+    measure.save()
+    request = reports.ReportRequest(plan=beauce, period=parse_period(beauce, "2023-2024"))
+
+    def schedule(content):
+        sheet = load_workbook(io.BytesIO(content))["Moyens d'action"]
+        return {row[0]: row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}["1.2.1"]
+
+    first = reports.report_xlsx(request)[2]
+    assert schedule(first) == "Selon les disponibilités"
+    assert reports.report_xlsx(request)[2] == first and len(exports) == 1  # unchanged: cached
+    measure.schedule_text = "Automne 2023"
+    measure.save()
+    assert schedule(reports.report_xlsx(request)[2]) == "Automne 2023" and len(exports) == 2

@@ -142,8 +142,9 @@ class InvitationAdmin(RuleBookAdmin):
         "invited_by",
         "created_at",
         "accepted_at",
+        "declined_at",
     ]
-    list_filter = ["role", ("table", ScopedRelatedFilter)]
+    list_filter = ["role", "needs_answer", ("table", ScopedRelatedFilter)]
     list_select_related = ["organisation", "table", "invited_by"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = [
@@ -153,6 +154,9 @@ class InvitationAdmin(RuleBookAdmin):
         "table",
         "user",
         "invited_by",
+        "title",
+        "needs_answer",
         "created_at",
         "accepted_at",
+        "declined_at",
     ]

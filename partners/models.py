@@ -317,7 +317,8 @@ class Meeting(models.Model):
 
 
 class Invitation(models.Model):
-    """A person invited by e-mail to an organisation with a role; the link sets their password."""
+    """A person invited by e-mail to an organisation with a role. A new account joins at once
+    (the link sets its password); an existing one only when it accepts (``needs_answer``)."""
 
     class Role(models.TextChoices):
         PARTNER = "partner", _("Partenaire")
@@ -355,8 +356,17 @@ class Invitation(models.Model):
         related_name="sent_invitations",
         verbose_name=_("invité par"),
     )
+    title = models.CharField(_("fonction"), max_length=200, blank=True)
+    needs_answer = models.BooleanField(
+        _("à accepter par la personne"),
+        default=False,
+        help_text=_(
+            "Le compte existait déjà : rien ne change avant que la personne accepte l'invitation."
+        ),
+    )
     created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("refusée le"), null=True, blank=True)
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
@@ -368,3 +378,8 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def awaits_answer(self):
+        """Sent to an existing account, neither accepted nor declined yet."""
+        return self.needs_answer and self.accepted_at is None and self.declined_at is None

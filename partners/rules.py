@@ -62,6 +62,17 @@ def coordinates_a_table_of_person(user, person=None):
 
 
 @rules.predicate
+def is_invitee(user, invitation=None):
+    """The account an invitation was sent to (asked about one invitation, never in general)."""
+    return (
+        invitation is not None
+        and user.is_authenticated
+        and user.is_active
+        and invitation.user_id == user.pk
+    )
+
+
+@rules.predicate
 def covers_municipality(user, municipality=None):
     """A coordinator of a table whose territory includes the municipality."""
     tables = roles.coordinated_table_ids(user)
@@ -95,6 +106,8 @@ rules.add_perm("partners.view_invitation", reads_table_data)
 rules.add_perm("partners.add_invitation", rules.always_deny)
 rules.add_perm("partners.change_invitation", rules.always_deny)
 rules.add_perm("partners.delete_invitation", is_superuser)
+# An invitation to an existing account is accepted or declined by that account only.
+rules.add_perm("partners.answer_invitation", is_invitee)
 
 # Geography (the municipalities app sits below partners, so its rules are written here, where
 # the tables' territories are known): read by the back office; a municipality's page details

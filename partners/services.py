@@ -1,9 +1,15 @@
-"""Invitations: a coordinator (or ``manage.py invite``) brings a person in with a role."""
+"""Invitations: a coordinator (or ``manage.py invite``) brings a person in with a role.
+
+A new address gets an account at once, attached to the organisation, and a link to choose a
+password. An address that already has an account moves nowhere: the invitation waits until that
+person, logged in, accepts it (or declines it) from the signed, expiring link they receive.
+"""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +25,9 @@ from partners.roles import forget_roles, ministry_group
 Role = Invitation.Role
 
 
+ANSWER_SALT = "partners.invitation.answer"
+
+
 class InvitationError(ValueError):
     pass
 
@@ -31,10 +40,69 @@ def invitation_link(user):
     return f"{settings.SITE_URL}{path}"
 
 
+def invitation_answer_token(invitation):
+    """A signed token naming ``invitation``; it expires with the password-reset links."""
+    return signing.TimestampSigner(salt=ANSWER_SALT).sign(str(invitation.pk))
+
+
+def invitation_answer_link(invitation):
+    with translation.override("fr"):
+        path = reverse("answer_invitation", kwargs={"token": invitation_answer_token(invitation)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_from_token(token):
+    """The invitation a token names. Raises ``signing.SignatureExpired`` for an old link,
+    ``signing.BadSignature`` for a tampered one, ``Invitation.DoesNotExist`` for a lost one."""
+    pk = signing.TimestampSigner(salt=ANSWER_SALT).unsign(
+        token, max_age=settings.PASSWORD_RESET_TIMEOUT
+    )
+    return Invitation.objects.select_related("organisation", "table", "invited_by", "user").get(
+        pk=pk
+    )
+
+
+def _join(invitation):
+    """Give the invited account what the invitation says: its person in the organisation, and
+    the role (table coordination, ministry group, municipality contact)."""
+    user, role, organisation = invitation.user, invitation.role, invitation.organisation
+    user.is_staff = user.is_staff or role in {Role.COORDINATOR, Role.MINISTRY}
+    user.save()
+    Person.objects.update_or_create(
+        user=user,
+        defaults={"organisation": organisation, "title": invitation.title or Role(role).label},
+    )
+    if role == Role.COORDINATOR:
+        invitation.table.coordinators.add(user)
+    elif role == Role.MINISTRY:
+        user.groups.add(ministry_group())
+    elif role == Role.MUNICIPALITY:
+        municipality = organisation.municipality
+        if municipality.contact_id is None:
+            municipality.contact = user.person
+            municipality.save(update_fields=["contact"])
+    forget_roles(user)
+
+
+def _send(invitation, template, subject, link):
+    with translation.override("fr"):
+        body = render_to_string(template, {"invitation": invitation, "link": link})
+        send_mail(str(subject), body, None, [invitation.email])
+
+
+def _subject_for_existing_account(invitation):
+    if invitation.table_id:
+        return _("Invitation à rejoindre la table « %(table)s »") % {"table": invitation.table}
+    return _("Invitation à rejoindre « %(organisation)s »") % {
+        "organisation": invitation.organisation
+    }
+
+
 @transaction.atomic
 def invitation_create(*, email, organisation, role, table=None, invited_by=None, title=""):
-    """Create (or reuse) the account for ``email``, attach it to ``organisation`` with ``role``,
-    and e-mail a link that lets the person choose a password. Returns ``(invitation, link)``."""
+    """Invite ``email`` to ``organisation`` with ``role``. A new address gets its account at once
+    and a link to choose a password; an existing account changes only when its owner accepts
+    (the e-mail links to the answer page). Returns ``(invitation, link)``."""
     email = email.strip().lower()
     if role == Role.COORDINATOR and table is None:
         raise InvitationError(_("Une coordination doit être rattachée à une table (--table)."))
@@ -44,49 +112,74 @@ def invitation_create(*, email, organisation, role, table=None, invited_by=None,
         )
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(username=email, email=email)
-        user.set_unusable_password()
-    user.is_staff = user.is_staff or role in {Role.COORDINATOR, Role.MINISTRY}
-    user.save()
-    EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"primary": True, "verified": False}
-    )
-    Person.objects.update_or_create(
-        user=user,
-        defaults={"organisation": organisation, "title": title or Role(role).label},
-    )
-    if role == Role.COORDINATOR:
-        table.coordinators.add(user)
-    elif role == Role.MINISTRY:
-        user.groups.add(ministry_group())
-    elif role == Role.MUNICIPALITY:
-        municipality = organisation.municipality
-        if municipality.contact_id is None:
-            municipality.contact = user.person
-            municipality.save(update_fields=["contact"])
-    forget_roles(user)
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         email=email,
         organisation=organisation,
         role=role,
         table=table,
-        user=user,
         invited_by=invited_by,
+        title=title,
     )
+    if user is not None:
+        invitation.user = user
+        invitation.needs_answer = True
+        invitation.save()
+        link = invitation_answer_link(invitation)
+        with translation.override("fr"):
+            subject = _subject_for_existing_account(invitation)
+        _send(invitation, "partners/email/invitation_existing_account.txt", subject, link)
+        return invitation, link
+    user = User.objects.create_user(username=email, email=email)
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": False}
+    )
+    invitation.user = user
+    invitation.save()
+    _join(invitation)
     link = invitation_link(user)
     with translation.override("fr"):
-        body = render_to_string(
-            "partners/email/invitation.txt", {"invitation": invitation, "link": link}
-        )
-        send_mail(_("Invitation au portail Tables immigration"), body, None, [email])
+        subject = _("Invitation au portail Tables immigration")
+    _send(invitation, "partners/email/invitation.txt", subject, link)
     return invitation, link
+
+
+def _pending_for(invitation, user):
+    """Lock ``invitation`` and check that ``user`` may still answer it."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.user_id != user.pk:
+        raise InvitationError(_("Cette invitation a été envoyée à un autre compte."))
+    if not invitation.awaits_answer:
+        raise InvitationError(_("Cette invitation a déjà reçu une réponse."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_join(invitation, *, user):
+    """``user`` accepts: they join the invitation's organisation with its role."""
+    invitation = _pending_for(invitation, user)
+    invitation.user = user
+    _join(invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(invitation, *, user):
+    """``user`` declines: the invitation is closed and nothing else changes."""
+    invitation = _pending_for(invitation, user)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, user):
-    """The person proved they read the e-mail: their address is verified."""
+    """The person proved they read the e-mail: their address is verified. (Invitations that
+    await their answer stay open: they accept or decline those from their own link.)"""
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
+    Invitation.objects.filter(user=user, needs_answer=False, accepted_at__isnull=True).update(
         accepted_at=timezone.now()
     )

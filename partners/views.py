@@ -3,18 +3,27 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from partners import roles
 from partners.filters import DirectoryFilter
 from partners.forms import InvitationForm
-from partners.models import Organisation
-from partners.services import InvitationError, invitation_accept, invitation_create
+from partners.models import Invitation, Organisation
+from partners.services import (
+    InvitationError,
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_from_token,
+    invitation_join,
+)
 
 
 @login_not_required
@@ -40,7 +49,7 @@ def invite(request):
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_create(
+            invitation, _link = invitation_create(
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
                 role=form.cleaned_data["role"],
@@ -55,6 +64,14 @@ def invite(request):
                 request,
                 _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
             )
+            if invitation.needs_answer:
+                messages.info(
+                    request,
+                    _(
+                        "Cette personne a déjà un compte : elle rejoindra l'organisation "
+                        "seulement après avoir accepté l'invitation."
+                    ),
+                )
             return redirect("dashboard")
     return render(request, "partners/invite.html", {"form": form})
 
@@ -76,3 +93,68 @@ def accept_invitation(request, uidb64, token):
         messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
         return redirect("dashboard")
     return render(request, "partners/accept_invitation.html", {"form": form, "invited": user})
+
+
+def _unavailable(request, message, status):
+    return render(
+        request, "partners/invitation_unavailable.html", {"message": message}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_invitation(request, token):
+    """An existing account accepts or declines an invitation, logged in as itself."""
+    try:
+        invitation = invitation_from_token(token)
+    except signing.SignatureExpired:
+        return _unavailable(
+            request,
+            _(
+                "Ce lien d'invitation a expiré. Demandez une nouvelle invitation à la "
+                "coordination de la table."
+            ),
+            400,
+        )
+    except (signing.BadSignature, Invitation.DoesNotExist):
+        return _unavailable(request, _("Ce lien ne correspond à aucune invitation."), 404)
+    if not request.user.has_perm("partners.answer_invitation", invitation):
+        return _unavailable(
+            request,
+            _(
+                "Cette invitation a été envoyée à un autre compte. Déconnectez-vous, puis "
+                "connectez-vous avec le compte qui a reçu le courriel."
+            ),
+            403,
+        )
+    if not invitation.awaits_answer:
+        return _unavailable(request, _("Cette invitation a déjà reçu une réponse."), 400)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                invitation_join(invitation, user=request.user)
+                messages.success(
+                    request,
+                    _("Vous avez rejoint %(organisation)s.")
+                    % {"organisation": invitation.organisation},
+                )
+            elif answer == "decline":
+                invitation_decline(invitation, user=request.user)
+                messages.info(request, _("Invitation refusée : rien n'a changé."))
+            else:
+                return _unavailable(request, _("Réponse inconnue."), 400)
+        except InvitationError as error:
+            return _unavailable(request, str(error), 400)
+        return redirect("dashboard")
+    person = getattr(request.user, "person", None)
+    current = person.organisation if person is not None else None
+    return render(
+        request,
+        "partners/answer_invitation.html",
+        {
+            "invitation": invitation,
+            "current_organisation": current,
+            "leaves_organisation": current is not None and current.pk != invitation.organisation_id,
+        },
+    )

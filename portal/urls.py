@@ -23,6 +23,11 @@ urlpatterns += i18n_patterns(
     path("comptes/", include("allauth.urls")),
     path("mon-espace/", views.dashboard, name="dashboard"),
     path("mon-espace/inviter/", partner_views.invite, name="invite"),
+    path(
+        "invitation/rejoindre/<str:token>/",
+        partner_views.answer_invitation,
+        name="answer_invitation",
+    ),
     path("invitation/<uidb64>/<token>/", partner_views.accept_invitation, name="accept_invitation"),
     path("activites/", include("activities.urls")),
     path("tables/", include("portal.table_urls")),

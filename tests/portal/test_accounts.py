@@ -12,9 +12,11 @@ from django.urls import reverse
 from partners import roles
 from partners.models import Invitation
 from tests.factories import (
+    ActivityFactory,
     MembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
+    PersonFactory,
     UserFactory,
     coordinator_of,
 )
@@ -143,6 +145,149 @@ def test_invite_command_prints_the_link_and_sets_the_role(capsys, table_a):
         call_command("invite", "x@example.org", "--organisation", "inconnue", "--role", "partner")
 
 
+def link_path(message):
+    link = re.search(r"http://\S+/fr/invitation/\S+/", message.body).group(0)
+    return link.split("127.0.0.1:8000", 1)[1]
+
+
+@pytest.fixture
+def takeover(client, table_a, table_b, measure_a):
+    """Coordinator A invites a partner of table B's organisation, who already has an account."""
+    coordinator = coordinator_of(table_a, username="coord@example.org")
+    organisation_a = OrganisationFactory(name="Carrefour jeunesse-emploi")
+    MembershipFactory(table=table_a, organisation=organisation_a)
+    organisation_b = OrganisationFactory(name="Accueil de la table B")
+    MembershipFactory(table=table_b, organisation=organisation_b)
+    partner = verified_user("partenaire-b@example.org")
+    PersonFactory(organisation=organisation_b, user=partner, title="Agente")
+    draft = ActivityFactory(
+        measure=measure_a, organisation=organisation_a, status="draft", title="Brouillon A"
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("invite"),
+        {
+            "email": "Partenaire-B@example.org",
+            "organisation": organisation_a.pk,
+            "role": "partner",
+            "table": table_a.pk,
+            "title": "Intervenante",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    return {
+        "partner": partner,
+        "organisation_a": organisation_a,
+        "organisation_b": organisation_b,
+        "draft": draft,
+        "path": link_path(mail.outbox[-1]),
+    }
+
+
+def fresh(user):
+    user.refresh_from_db()
+    roles.forget_roles(user)
+    return user
+
+
+def test_inviting_an_existing_account_moves_nothing_until_they_accept(client, takeover):
+    partner = fresh(takeover["partner"])
+    assert roles.organisation_id(partner) == takeover["organisation_b"].pk
+    assert partner.person.title == "Agente"
+    invitation = Invitation.objects.get()
+    assert invitation.user == partner and invitation.accepted_at is None
+    client.force_login(partner)
+    draft_page = reverse("activities:detail", args=[takeover["draft"].pk])
+    assert client.get(draft_page).status_code == 404
+
+    page = client.get(takeover["path"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Carrefour jeunesse-emploi" in text and "Table A" in text and "Partenaire" in text
+    assert "vous quitterez « Accueil de la table B »" in text
+    assert "Accepter" in text and "Refuser" in text and "csrfmiddlewaretoken" in text
+    assert fresh(partner).person.organisation == takeover["organisation_b"]
+
+    response = client.post(takeover["path"], {"answer": "accept"})
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    partner = fresh(partner)
+    assert partner.person.organisation == takeover["organisation_a"]
+    assert partner.person.title == "Intervenante"
+    assert Invitation.objects.get().accepted_at is not None
+    assert client.get(draft_page).status_code == 200
+    assert client.post(takeover["path"], {"answer": "accept"}).status_code == 400  # once
+
+
+def test_the_invitation_mail_to_an_existing_account_says_what_it_is_in_french(takeover):
+    message = mail.outbox[-1]
+    assert message.to == ["partenaire-b@example.org"]
+    assert message.subject == "Invitation à rejoindre la table « Table A »"
+    assert (
+        "Vous êtes invité·e à rejoindre la table « Table A » en tant que « Partenaire » "
+        "pour l'organisation « Carrefour jeunesse-emploi »."
+    ) in " ".join(message.body.split())
+    assert "Rien ne change tant que vous n'avez pas accepté" in message.body
+    assert "mot de passe" not in message.body.lower()
+
+
+def test_refusing_an_invitation_changes_nothing(client, takeover):
+    partner = takeover["partner"]
+    client.force_login(partner)
+    response = client.post(takeover["path"], {"answer": "decline"})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.declined_at is not None and invitation.accepted_at is None
+    assert fresh(partner).person.organisation == takeover["organisation_b"]
+    assert client.get(takeover["path"]).status_code == 400
+    assert client.post(takeover["path"], {"answer": "accept"}).status_code == 400
+    assert fresh(partner).person.organisation == takeover["organisation_b"]
+
+
+def test_a_stranger_with_the_link_is_refused(client, takeover):
+    assert client.get(takeover["path"])["Location"].startswith(LOGIN_URL)
+    stranger = verified_user("curieux@example.org")
+    client.force_login(stranger)
+    page = client.get(takeover["path"])
+    assert page.status_code == 403
+    assert "Cette invitation a été envoyée à un autre compte" in page.content.decode()
+    assert client.post(takeover["path"], {"answer": "accept"}).status_code == 403
+    assert Invitation.objects.get().accepted_at is None
+    assert not hasattr(fresh(stranger), "person")
+    assert fresh(takeover["partner"]).person.organisation == takeover["organisation_b"]
+
+
+def test_a_tampered_or_expired_link_is_refused(client, takeover, settings):
+    client.force_login(takeover["partner"])
+    token = takeover["path"].rstrip("/").rsplit("/", 1)[1]
+    other_pk = str(int(token.split(":", 1)[0]) + 1)
+    tampered = takeover["path"].replace(token, other_pk + token[token.index(":") :])
+    page = client.post(tampered, {"answer": "accept"})
+    assert page.status_code == 404
+    assert "Lien d&#x27;invitation invalide" in page.content.decode()
+    settings.PASSWORD_RESET_TIMEOUT = -1
+    page = client.post(takeover["path"], {"answer": "accept"})
+    assert page.status_code == 400
+    assert "Ce lien d&#x27;invitation a expiré" in page.content.decode()
+    assert fresh(takeover["partner"]).person.organisation == takeover["organisation_b"]
+
+
+def test_the_answer_page_speaks_english_too(client, takeover):
+    client.force_login(takeover["partner"])
+    page = client.get(takeover["path"].replace("/fr/", "/en/", 1)).content.decode()
+    assert "Accept" in page and "Decline" in page and "you will leave" in page
+
+
+def test_invite_command_asks_an_existing_account_to_accept(capsys, table_a):
+    organisation = OrganisationFactory(slug="cje")
+    partner = verified_user("deja@example.org")
+    call_command("invite", "deja@example.org", "--organisation", "cje", "--role", "partner")
+    assert "/fr/invitation/rejoindre/" in capsys.readouterr().out
+    assert not hasattr(fresh(partner), "person")
+    assert Invitation.objects.get().accepted_at is None
+    assert organisation.pk != roles.organisation_id(partner)
+
+
 @pytest.fixture
 def require_mfa(settings):
     settings.REQUIRE_STAFF_MFA = True
@@ -183,3 +328,29 @@ def test_only_the_demo_relaxes_the_rule(environment, expected):
         check=True,
     )
     assert output.stdout.strip() == expected
+
+
+def test_only_the_invited_account_may_answer_by_the_rule_book(takeover, table_a):
+    invitation = Invitation.objects.get()
+    assert takeover["partner"].has_perm("partners.answer_invitation", invitation)
+    assert not takeover["partner"].has_perm("partners.answer_invitation")
+    assert not invitation.invited_by.has_perm("partners.answer_invitation", invitation)
+    assert not UserFactory().has_perm("partners.answer_invitation", invitation)
+
+
+def test_choosing_a_password_does_not_accept_an_invitation_awaiting_an_answer(client, table_a):
+    first = OrganisationFactory(slug="premier")
+    second = OrganisationFactory(slug="second")
+    call_command("invite", "neuf@example.org", "--organisation", "premier", "--role", "partner")
+    call_command("invite", "neuf@example.org", "--organisation", "second", "--role", "partner")
+    waiting = Invitation.objects.get(organisation=second)
+    assert waiting.needs_answer and waiting.awaits_answer
+    path = link_path(mail.outbox[0])
+    client.post(
+        path,
+        {"new_password1": "Tables-Immigration-2025", "new_password2": "Tables-Immigration-2025"},
+    )
+    assert Invitation.objects.get(organisation=first).accepted_at is not None
+    waiting.refresh_from_db()
+    assert waiting.awaits_answer
+    assert roles.organisation_id(fresh(waiting.user)) == first.pk

@@ -6,7 +6,10 @@ from partners.services import InvitationError, invitation_create
 
 
 class Command(BaseCommand):
-    help = _("Invite une personne par courriel et affiche le lien d'invitation.")
+    help = _(
+        "Invite une personne par courriel et affiche le lien d'invitation (un compte existant "
+        "doit accepter l'invitation à ce lien)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")

@@ -12,7 +12,6 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from partners import roles
 from partners.filters import DirectoryFilter
 from partners.forms import InvitationForm
 from partners.models import Invitation, Organisation
@@ -44,7 +43,7 @@ def directory(request):
 @login_required
 def invite(request):
     """Coordinators invite partners and municipality contacts to their table."""
-    if not roles.is_coordinator(request.user):
+    if not request.user.has_perm("partners.invite_to_table"):
         raise PermissionDenied(_("Seule la coordination d'une table peut inviter."))
     form = InvitationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -219,11 +219,11 @@ def _admin_rows():
         urls = {
             "changelist": base,
             "add": base + "add/",
-            "change": base + "{%s.pk}/change/" % obj,
-            "history": base + "{%s.pk}/history/" % obj,
-            "delete": base + "{%s.pk}/delete/" % obj,
-            "redirect": base + "{%s.pk}/" % obj,
-            "simple_history": base + "{%s.pk}/history/{%s_history}/" % (obj, obj),
+            "change": base + "{" + obj + ".pk}/change/",
+            "history": base + "{" + obj + ".pk}/history/",
+            "delete": base + "{" + obj + ".pk}/delete/",
+            "redirect": base + "{" + obj + ".pk}/",
+            "simple_history": base + "{" + obj + ".pk}/history/{" + obj + "_history}/",
         }
         for page, checks in kind.items():
             key = (

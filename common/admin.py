@@ -79,6 +79,10 @@ class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
             raise Http404
         return obj
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_object(request, unquote(object_id))  # another table's object: 404
+        return super().history_view(request, object_id, extra_context)
+
     def view_on_site(self, obj):
         """The object's own page, linked directly (not through ``/admin/r/``)."""
         get_url = getattr(obj, "get_absolute_url", None)
@@ -89,11 +93,14 @@ class HistoryAdmin(RuleBookAdmin, SimpleHistoryAdmin):
     """History pages for those who may view; reverting to a version is a change, refused to
     read-only accounts (the ministry)."""
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_object(request, unquote(object_id))  # another table's object: 404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            if not self.has_change_permission(request, obj):
-                raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -3,7 +3,7 @@
 import rules
 
 from partners import roles
-from partners.rules import add_table_owned_perms, coordinates_owner, is_superuser
+from partners.rules import add_table_owned_perms, coordinates_owner, is_superuser, reads_table_data
 
 add_table_owned_perms("kits", "kit", "copyblock", "kitasset", "kitadoption")
 
@@ -19,5 +19,5 @@ def is_municipality_contact(user, adoption=None):
 # A kit adoption (the object: the municipality's KitAdoption, saved or not) is marked by the
 # municipality itself or by the coordinators of the kit's table.
 rules.add_perm("kits.mark_adoption", is_superuser | coordinates_owner | is_municipality_contact)
-# The adoption matrix of a table (the object: the table).
-rules.add_perm("kits.view_adoption_matrix", is_superuser | coordinates_owner)
+# The adoption matrix of a table (the object: the table): its coordinators and the ministry.
+rules.add_perm("kits.view_adoption_matrix", reads_table_data)

@@ -160,3 +160,9 @@ class InvitationAdmin(RuleBookAdmin):
         "accepted_at",
         "declined_at",
     ]
+
+    def has_add_permission(self, request):
+        return False  # sent from "Mon espace → Inviter une personne", superusers included
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -27,7 +27,8 @@ class StaffMFAMiddleware:
         if not getattr(view_func, "login_required", True):
             return None
         match = request.resolver_match
-        if match.url_name in MFA_SETUP_URL_NAMES or match.url_name.startswith("mfa_"):
+        name = match.url_name or ""
+        if name in MFA_SETUP_URL_NAMES or name.startswith("mfa_"):
             return None
         if not needs_mfa(request.user):
             return None

@@ -82,6 +82,9 @@ A_SHARED_READ = "login 403 403 403 ok ok ok ok"  # shared registries: the back o
 A_OWN_WRITE_T1 = "login 403 403 403 ok 403 403 ok"  # shared object linked to table 1
 A_OWN_WRITE_T2 = "login 403 403 403 403 ok 403 ok"
 A_REDIRECT = "login 403 403 403 ok ok ok ok"  # <id>/ → <id>/change/: a bare redirect
+A_NONE = "login 403 403 403 403 403 403 403"  # nobody, superusers included
+A_NONE_T1 = "login 403 403 403 403 404 403 403"
+A_NONE_T2 = "login 403 403 403 404 403 403 403"
 
 TABLE_OWNED = {
     "changelist": {"GET": A_LIST},
@@ -131,6 +134,19 @@ SHARED_PARTNERS = {
     "delete": {"GET t1": A_SU, "POST t1": A_SU},
     "redirect": {"GET t1": A_REDIRECT},
 }
+# People: the back office sees the people of its own tables' organisations (every table's for
+# the ministry and superusers); their coordinators change them; only superusers delete.
+PERSONS = {
+    **SHARED_PARTNERS,
+    "change": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
+    "history": {"GET t1": A_READ_T1, "GET t2": A_READ_T2},
+    "delete": {"GET t1": A_SU_T1, "POST t1": A_SU_T1},
+}
 # Geography: read by the back office; regions and MRC changed by superusers only; a
 # municipality by the coordinators whose territory includes it.
 GEOGRAPHY = {
@@ -160,9 +176,32 @@ TABLES = {
 # superusers only, never added or edited in the admin).
 INVITATIONS = {
     **TABLE_OWNED,
-    "add": {"GET": A_SU, "POST": A_SU},
-    "change": {"GET t1": A_READ_T1, "GET t2": A_READ_T2, "POST t1": A_SU_T1, "POST t2": A_SU_T2},
+    "add": {"GET": A_NONE, "POST": A_NONE},
+    "change": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_NONE_T1,
+        "POST t2": A_NONE_T2,
+    },
     "delete": {"GET t1": A_SU_T1, "GET t2": A_SU_T2, "POST t1": A_SU_T1, "POST t2": A_SU_T2},
+}
+# Activities: declared and reviewed on the portal's pages; the admin only reads them and
+# deletes softly (nobody adds, changes or reverts one there, superusers included).
+ACTIVITIES = {
+    **TABLE_OWNED,
+    "add": {"GET": A_NONE, "POST": A_NONE},
+    "change": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_NONE_T1,
+        "POST t2": A_NONE_T2,
+    },
+    "simple_history": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_NONE_T1,
+        "POST t2": A_NONE_T2,
+    },
 }
 
 # model label → (kind of rows, the scope object filling <object_id>)
@@ -176,7 +215,7 @@ ADMIN_MODELS = {
     "municipalities_mrc": (GEOGRAPHY, "mrc"),
     "municipalities_municipality": (MUNICIPALITY, "municipality"),
     "partners_organisation": (SHARED_PARTNERS, "organisation"),
-    "partners_person": (SHARED_PARTNERS, "person"),
+    "partners_person": (PERSONS, "person"),
     "partners_table": (TABLES, "table"),
     "partners_committee": (TABLE_OWNED, "committee"),
     "partners_membership": (TABLE_OWNED, "membership"),
@@ -192,7 +231,7 @@ ADMIN_MODELS = {
     "events_event": (TABLE_OWNED, "event"),
     "kits_kit": (TABLE_OWNED, "kit"),
     "kits_kitadoption": (TABLE_OWNED, "adoption"),
-    "activities_activity": (TABLE_OWNED, "activity"),
+    "activities_activity": (ACTIVITIES, "activity"),
 }
 
 
@@ -250,6 +289,17 @@ EXPECTED = {
     },
     # any: bound to a signed token we cannot forge; a bad token must not crash.
     "accept_invitation": {"url": "/fr/invitation/MQ/bad-token/", "GET": ANY},
+    "admin:auth_user_password_change": {
+        "url": "/fr/admin/auth/user/{user.pk}/password/",
+        "GET t1": A_SU,
+        "POST t1": A_SU,
+    },
+    # A forged token: the invited account must log in first; for anyone, nothing to answer.
+    "answer_invitation": {
+        "url": "/fr/invitation/rejoindre/forged-token/",
+        "GET": "login 404 404 404 404 404 404 404",
+        "POST": "login 404 404 404 404 404 404 404",
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",
@@ -345,7 +395,8 @@ EXPECTED = {
         "url": "/fr/trousses/{kit.slug}/{municipality.slug}/adoption/",
         "GET t1": "login 405 405 405 405 405 405 405",
         "POST t1": "login 403 403 ok ok no 403 ok",
-        "POST t1d": "login 404 404 404 ok 404 403 ok",
+        # An unpublished kit cannot be taken up yet, by anyone.
+        "POST t1d": "login 404 404 404 404 404 404 404",
     },
     # The adoption follow-up of a table: its coordinators; the ministry reads every table.
     "kits:matrix": {
@@ -434,9 +485,10 @@ EXPECTED = {
         "GET t2": A_READ_T2,
     },
     # The catch-all: an unknown admin address.
+    # Accounts without a back-office role are refused before the address is looked up.
     "admin fr/admin/(?P<url>.*)$": {
         "url": "/fr/admin/nothing-here/",
-        "GET": "any 404 404 404 404 404 404 404",
+        "GET": "any 403 403 403 404 404 404 404",
     },
     "admin:actionplans_plan_export": {
         "url": "/fr/admin/actionplans/plan/{plan.pk}/exporter/xlsx/",
@@ -560,6 +612,7 @@ def _build_world():
         plan = PlanFactory(table=table, slug=f"plan-{n}")
         draft = PlanFactory(table=table, slug=f"brouillon-{n}", status="draft")
         measure = measure_in(plan, "1.1.1")
+        measure.leads.add(org)  # the partner's organisation leads it: it may declare activities
         draft_measure = measure_in(draft, "1.1.1")
         indicator = IndicatorFactory(measure=measure)
         target = TargetFactory(indicator=indicator)

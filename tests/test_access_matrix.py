@@ -760,6 +760,7 @@ def test_access_matrix(db, settings):
                 if "logout" in key:  # the session is gone: log the role in again
                     clients[role] = _client(users[role])
                 got = _classify(response)
+                response.close()  # a file response (attachment, kit file) closes its file
                 cells += 1
                 if not _matches(expected, got, response.status_code):
                     failures.append(

@@ -1,8 +1,10 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import Measure
 from activities.models import Activity
 from activities.selectors import reportable_measures
 from common.formatting import format_date
@@ -64,7 +66,12 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        measures = reportable_measures(user).select_related("objective__axis__plan")
+        measures = reportable_measures(user)
+        if self.instance.pk:  # the activity's own measure stays offered, to correct it
+            measures = Measure.objects.filter(
+                Q(pk__in=measures.values("pk")) | Q(pk=self.instance.measure_id)
+            )
+        measures = measures.select_related("objective__axis__plan")
         self.fields["measure"].queryset = measures
         self.fields["measure"].label_from_instance = lambda m: f"{m.number} {m.title[:70]}"
         self.measure = self._chosen_measure(measures)

@@ -242,3 +242,20 @@ def test_attachments_are_typed_by_content_and_served_to_those_who_may_see(
     assert 'filename="bilan.pdf"' in response["Content-Disposition"]
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_returned_activity_is_corrected_on_its_own_measure(client, partner, cje, plan_a):
+    """The measure is not (or no longer) the organisation's: the author still corrects it."""
+    elsewhere = measure_in(plan_a, "1.3.2", title="Échanges linguistiques")
+    activity = ActivityFactory(
+        measure=elsewhere, organisation=cje, author=partner, status="returned", title="Café"
+    )
+    client.force_login(partner)
+    page = client.get(reverse("activities:update", args=[activity.pk])).content.decode()
+    assert "1.3.2 Échanges linguistiques" in page
+    response = client.post(
+        reverse("activities:update", args=[activity.pk]), form_data(elsewhere, title="Café corrigé")
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Café corrigé" and activity.status == "submitted"

@@ -34,7 +34,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -560,6 +561,16 @@ def _resolver_patterns(patterns=None, prefix="", namespace=None):
                 yield f"{namespace or ''} {route}", route
 
 
+def _close(response):
+    """Close a file response's file (attachments, kit files) without the end-of-request
+    signal closing the test's database connection, as the test client itself does."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _classify(response):
     status = response.status_code
     if status in (301, 302):
@@ -760,7 +771,7 @@ def test_access_matrix(db, settings):
                 if "logout" in key:  # the session is gone: log the role in again
                     clients[role] = _client(users[role])
                 got = _classify(response)
-                response.close()  # a file response (attachment, kit file) closes its file
+                _close(response)
                 cells += 1
                 if not _matches(expected, got, response.status_code):
                     failures.append(

@@ -42,11 +42,9 @@ def dashboard_for(user):
     table_ids = roles.coordinated_table_ids(user)
     reports = Activity.objects.alive().select_related("measure", "organisation")
     if table_ids:
-        plans = Plan.objects.filter(table__in=table_ids).select_related("table")
+        plans = Plan.objects.of_tables(table_ids).select_related("table")
         context["sections"] = _table_sections(plans)
-        queue = reports.awaiting_review().filter(
-            measure__objective__axis__plan__table__in=table_ids
-        )
+        queue = reports.awaiting_review().filter(**table_filter(Activity, table_ids))
         context["review"] = list(queue.order_by("submitted_at", "id")[:10])
         context["review_count"] = queue.count()
     elif (org := roles.organisation_id(user)) is not None and not roles.municipality_ids(user):
@@ -62,6 +60,8 @@ def dashboard_for(user):
         )
     if roles.is_ministry(user):
         context["plans"] = list(
-            Plan.objects.select_related("table").order_by("table__name", "-start_date")
+            Plan.objects.readable_by(user)
+            .select_related("table")
+            .order_by("table__name", "-start_date")
         )
     return context

@@ -44,7 +44,7 @@ def dashboard_for(user):
     if table_ids:
         plans = Plan.objects.of_tables(table_ids).select_related("table")
         context["sections"] = _table_sections(plans)
-        queue = reports.awaiting_review().filter(**table_filter(Activity, table_ids))
+        queue = reports.awaiting_review().of_tables(table_ids)
         context["review"] = list(queue.order_by("submitted_at", "id")[:10])
         context["review_count"] = queue.count()
     elif (org := roles.organisation_id(user)) is not None and not roles.municipality_ids(user):

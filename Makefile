@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install messages lint bench clean
+.PHONY: demo test install messages lint bench clean system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,20 +17,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# axe-core (npm) for the accessibility checks of the end-to-end tests; they skip without it.
-node_modules/.installed: package.json
-	(command -v npm >/dev/null && npm install --no-audit --no-fund --silent && touch $@) || echo "npm missing: accessibility checks will skip"
+# Debian packages (WeasyPrint's libraries, fonts, Chromium): installed when missing, as root;
+# otherwise the exact apt-get command to run is printed and make stops.
+system:
+	PYTHON=$(PYTHON) scripts/system-packages
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
-demo: messages
+demo: system messages
 	PORTAL_DEMO=1 $(BIN)/python manage.py migrate --no-input -v0
 	PORTAL_DEMO=1 $(BIN)/python manage.py load_demo
 	@echo "Portail : http://127.0.0.1:$(PORT)/fr/  ·  administration : http://127.0.0.1:$(PORT)/fr/admin/"
 	PORTAL_DEMO=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: messages node_modules/.installed
+test: system messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache

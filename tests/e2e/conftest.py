@@ -1,13 +1,14 @@
 """End-to-end tests in the machine's Chromium (Debian package), driven by Playwright.
 
-No browser is downloaded: Playwright starts /usr/bin/chromium. Without it, these tests skip
-(CI installs it).
+No browser is downloaded: Playwright starts /usr/bin/chromium, which `make test` installs
+(scripts/system-packages). Without it, these tests fail: they never skip.
 """
 
 import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -19,9 +20,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+        pytest.fail("Chromium is not installed: run `make test` (or apt-get install chromium)")
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[

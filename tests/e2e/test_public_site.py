@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import axe_playwright_python
 import pytest
-from django.conf import settings
 from icalendar import Calendar
 
 from actionplans.models import Measure, Plan
@@ -16,7 +16,8 @@ from partners.models import Table
 from portal import demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core as shipped inside the axe-playwright-python package (PyPI): no npm needed.
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 MONTREAL = ZoneInfo("America/Montreal")
 
 
@@ -122,8 +123,6 @@ def public_paths(site):
 
 
 def test_no_serious_accessibility_violation(page, site):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm install)")
     failures = {}
     for name, path in public_paths(site).items():
         page.goto(f"{site['url']}{path}")
@@ -142,8 +141,6 @@ def test_no_serious_accessibility_violation(page, site):
 def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as, site):
     from django.contrib.auth import get_user_model
 
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm install)")
     partner = get_user_model().objects.get(username="partenaire.cje@tables-immigration.example")
     measure = Measure.objects.of_plan(Plan.objects.get(slug="plan-action-beauce-2022-2025")).get(
         number="1.3.3"
@@ -168,8 +165,6 @@ def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as
 
 def test_the_accessibility_check_does_catch_violations(page):
     """Guards the harness: a page with an unlabelled field and an image without text fails."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm install)")
     page.set_content(
         '<html lang="fr"><body><main><img src="x.png"><input type="text"></main></body></html>'
     )

@@ -13,7 +13,6 @@ from accountability.forms import AccountabilityForm
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period
 from common.responses import file_response
-from partners import roles
 
 
 @login_required
@@ -23,7 +22,7 @@ def report_home(request):
         .select_related("table")
         .order_by("table__name", "-start_date")
     )
-    if not (roles.sees_all_tables(request.user) or roles.is_coordinator(request.user)):
+    if not request.user.has_perm("accountability.view_full_report"):
         raise PermissionDenied(
             _("Les rapports complets sont réservés au ministère et à la coordination des tables.")
         )

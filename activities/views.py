@@ -207,7 +207,7 @@ def attachment_download(request, pk, attachment_pk):
 
 @login_required
 def review_queue(request):
-    if not (roles.is_coordinator(request.user) or roles.is_superuser(request.user)):
+    if not request.user.has_perm("activities.review_activity"):
         raise PermissionDenied(_("La file de révision est réservée à la coordination."))
     activities = (
         Activity.objects.awaiting_review()

@@ -252,7 +252,9 @@ def split_targets(text):
     return targets
 
 
-def parse_period(text):
+def plan_dates_in(text):
+    """The plan's start and end written in a document line ("du 1er avril 2022 au 31 mars
+    2025", "plan d'action 2022-2025"), else None."""
     match = PERIOD.search(text)
     if match:
         day1, month1, year1, day2, month2, year2 = match.groups()
@@ -483,7 +485,7 @@ class _Parser:
         if self.measure is not None and len(cells) == 1:
             self.measure.title = f"{self.measure.title} {text}"
             return
-        if self.plan.start_date is None and (period := parse_period(text)):
+        if self.plan.start_date is None and (period := plan_dates_in(text)):
             self.plan.start_date, self.plan.end_date = period
         if self.axis is None:
             self.plan.notes.append(text)

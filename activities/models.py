@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from actionplans.models import Plan
 from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
@@ -28,7 +29,7 @@ class ActivityQuerySet(TableOwnedQuerySet):
         return self.filter(measure__objective__axis__plan=plan)
 
     def of_published_plans(self):
-        return self.filter(measure__objective__axis__plan__status="published")
+        return self.filter(measure__objective__axis__plan__status=Plan.Status.PUBLISHED)
 
     def for_user(self, user):
         """The activities ``user`` may read: every table's for superusers and the ministry;
@@ -47,7 +48,7 @@ class ActivityQuerySet(TableOwnedQuerySet):
             condition |= Q(
                 municipalities__in=municipalities,
                 status=Activity.Status.APPROVED,
-                measure__objective__axis__plan__status="published",
+                measure__objective__axis__plan__status=Plan.Status.PUBLISHED,
             )
         return activities.filter(condition).distinct()
 

@@ -14,15 +14,17 @@ class OrganisationQuerySet(models.QuerySet):
         """The registry of organisations is shared: the back office reads all of it."""
         return self if roles.is_staff_role(user) else self.none()
 
+    def of_tables(self, table_ids):
+        """The organisations that carry or are members of these tables: a table's own."""
+        return self.filter(
+            models.Q(memberships__table__in=table_ids) | models.Q(carried_tables__in=table_ids)
+        ).distinct()
+
     def of_tables_managed_by(self, user):
-        """The organisations that carry or are members of the tables ``user`` coordinates
-        (all of them, for superusers): the ones a coordinator invites and keeps."""
+        """The organisations a coordinator invites and keeps (all of them, for superusers)."""
         if roles.is_superuser(user):
             return self
-        tables = roles.coordinated_table_ids(user)
-        return self.filter(
-            models.Q(memberships__table__in=tables) | models.Q(carried_tables__in=tables)
-        ).distinct()
+        return self.of_tables(roles.coordinated_table_ids(user))
 
 
 class PersonQuerySet(models.QuerySet):
@@ -32,10 +34,7 @@ class PersonQuerySet(models.QuerySet):
         if roles.sees_all_tables(user):
             return self
         tables = roles.coordinated_table_ids(user)
-        return self.filter(
-            models.Q(organisation__memberships__table__in=tables)
-            | models.Q(organisation__carried_tables__in=tables)
-        ).distinct()
+        return self.filter(organisation__in=Organisation.objects.of_tables(tables))
 
 
 class Organisation(models.Model):
@@ -173,10 +172,7 @@ class Table(models.Model):
 
     def has_organisation(self, organisation):
         """The organisation carries the table or is one of its members."""
-        return (
-            self.carrier_id == organisation.pk
-            or self.memberships.filter(organisation=organisation).exists()
-        )
+        return Organisation.objects.of_tables([self.pk]).filter(pk=organisation.pk).exists()
 
 
 class Committee(models.Model):

@@ -5,10 +5,9 @@ for the model in general (the admin's list and add pages ask that way).
 """
 
 import rules
-from django.db.models import Q
 
 from partners import roles
-from partners.models import Table
+from partners.models import Organisation, Table
 from partners.scoping import table_id_of
 
 is_superuser = rules.predicate(roles.is_superuser, name="is_superuser")
@@ -39,19 +38,13 @@ def add_table_owned_perms(app_label, *model_names):
             rules.add_perm(f"{app_label}.{action}_{name}", manages_table_data)
 
 
-def _tables_of_organisation(organisation_id):
-    return Table.objects.filter(
-        Q(memberships__organisation=organisation_id) | Q(carrier=organisation_id)
-    )
-
-
 @rules.predicate
 def coordinates_a_table_of(user, organisation=None):
     """A coordinator of a table the organisation carries or is a member of."""
     tables = roles.coordinated_table_ids(user)
     if organisation is None:
         return bool(tables)
-    return _tables_of_organisation(organisation.pk).filter(pk__in=tables).exists()
+    return Organisation.objects.of_tables(tables).filter(pk=organisation.pk).exists()
 
 
 @rules.predicate

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install messages lint bench clean system
+.PHONY: demo test serve install messages lint bench clean system runtime
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,8 +22,11 @@ install: $(VENV)/.installed
 system:
 	PYTHON=$(PYTHON) scripts/system-packages
 
+runtime:
+	PYTHON=$(PYTHON) scripts/system-packages runtime
+
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv -v0
 
 demo: system messages
 	PORTAL_DEMO=1 $(BIN)/python manage.py migrate --no-input -v0
@@ -31,11 +34,19 @@ demo: system messages
 	@echo "Portail : http://127.0.0.1:$(PORT)/fr/  ·  administration : http://127.0.0.1:$(PORT)/fr/admin/"
 	PORTAL_DEMO=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production on one machine, configured from the environment (README, "Deploying"): the
+# schema, the cache table and static files, then gunicorn and the task worker (Procfile).
+serve: runtime messages
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile
+
 test: system messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=portal.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -43,8 +54,8 @@ lint: install
 	$(BIN)/ruff format .
 
 bench: messages
-	$(BIN)/python manage.py bench
-	$(BIN)/python manage.py bench_report
+	PORTAL_DEMO=1 $(BIN)/python manage.py bench
+	PORTAL_DEMO=1 $(BIN)/python manage.py bench_report
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

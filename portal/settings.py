@@ -1,10 +1,18 @@
-"""Settings read from the environment; SQLite when DATABASE_URL is unset."""
+"""Settings read from the environment only.
+
+Three modes: development and ``make demo`` (``DEBUG`` or ``PORTAL_DEMO``: SQLite, tasks run at
+once, e-mail on the console), tests (``PORTAL_TESTING``, see settings_test.py) and production,
+the default. Production fails closed: ``portal.production.refuse_unsafe`` stops start-up when a
+setting below is left at a development default, naming the variable to set.
+"""
 
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from portal import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,11 +27,10 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("PORTAL_DEMO", False)
+TESTING = env_bool("PORTAL_TESTING", False)
+PRODUCTION = not (DEBUG or DEMO or TESTING)
 
-_INSECURE_KEY = "django-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY)
-# Management commands and tests run with the development key; serving (wsgi.py) refuses it.
-USES_INSECURE_SECRET_KEY = SECRET_KEY == _INSECURE_KEY
+SECRET_KEY = os.environ.get("SECRET_KEY", production.DEVELOPMENT_SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -45,6 +52,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
+    "django_guid",
     "common",
     "municipalities",
     "partners",
@@ -57,7 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +82,7 @@ MIDDLEWARE = [
     "portal.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.logs.UserIdMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +135,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Hashed, compressed static files served by WhiteNoise with far-future cache headers; runserver
+# (DEBUG) and the tests read them from the source folders as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -145,7 +168,15 @@ MFA_TOTP_ISSUER = "Tables immigration"
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", not DEMO)
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links last a week
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every message is queued as a task (common/mail.py) in the transaction that asks for it, then
+# delivered by the worker through EMAIL_DELIVERY_BACKEND, retried when the server fails.
+EMAIL_BACKEND = "common.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if "EMAIL_HOST" in os.environ
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -154,7 +185,35 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tables immigration <noreply@localhost>")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every worker and process (allauth's login throttles, the TOTP replay guard,
+# cached reports): Redis when REDIS_URL is set, otherwise a table of the database
+# (`manage.py createcachetable`, run by `make serve`). Development keeps a per-process cache.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks: Django's Tasks API (django-tasks backport) on the database, run by
+# `manage.py worker`. Development, make demo and the tests run each task at once.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if env_bool("TASKS_IN_DATABASE", PRODUCTION)
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 if not DEBUG and not DEMO:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -165,9 +224,40 @@ if env_bool("HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
 
+# One line per event on stdout, with the request id (X-Request-ID, or a new one) and user id;
+# workflow and import events go to the "audit" logger with their action.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "user_id": {"()": "portal.logs.UserIdFilter"},
+    },
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(correlation_id)s "
+            "user=%(user_id)s %(message)s"
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id", "user_id"],
+            "formatter": "line",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "audit": {"level": "INFO"},
+        "django_tasks_db": {"level": "INFO"},
+        "gunicorn.error": {"level": "INFO"},
+    },
 }
+
+if os.environ.get("SENTRY_DSN"):
+    production.init_sentry(os.environ["SENTRY_DSN"], os.environ)
+
+if PRODUCTION:
+    production.refuse_unsafe(globals(), os.environ)

@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from events import views as event_views
 from partners import views as partner_views
@@ -13,6 +11,7 @@ from portal import views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("sitemap.xml", login_not_required(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
@@ -44,12 +43,3 @@ urlpatterns += i18n_patterns(
     ),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    urlpatterns += [
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            login_not_required(serve),
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]

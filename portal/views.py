@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from accountability.progress import Status
 from activities.models import Activity
@@ -10,8 +11,19 @@ from events.models import Event
 from municipalities.models import Municipality
 from partners import roles
 from partners.models import Committee, Table
+from portal import health
 from portal.dashboard import dashboard_for
 from portal.selectors import table_for_page, tables_for_home
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Database, cache, storage and the worker's last heartbeat, as JSON: 200 or 503."""
+    healthy, checks = health.report()
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @login_not_required

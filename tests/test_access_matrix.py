@@ -38,6 +38,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django_tasks_db.models import DBTaskResult
 
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
@@ -204,6 +205,16 @@ ACTIVITIES = {
         "POST t2": A_NONE_T2,
     },
 }
+# Background task results (django-tasks-db's own admin): superusers read them; nobody adds,
+# changes or deletes one.
+TASK_RESULTS = {
+    "changelist": {"GET": A_SU},
+    "add": {"GET": A_NONE, "POST": A_NONE},
+    "change": {"GET t1": A_SU, "POST t1": A_NONE},
+    "history": {"GET t1": A_SU},
+    "delete": {"GET t1": A_NONE, "POST t1": A_NONE},
+    "redirect": {"GET t1": A_REDIRECT},
+}
 
 # model label → (kind of rows, the scope object filling <object_id>)
 ADMIN_MODELS = {
@@ -233,6 +244,7 @@ ADMIN_MODELS = {
     "kits_kit": (TABLE_OWNED, "kit"),
     "kits_kitadoption": (TABLE_OWNED, "adoption"),
     "activities_activity": (ACTIVITIES, "activity"),
+    "django_tasks_database_dbtaskresult": (TASK_RESULTS, "task_result"),
 }
 
 
@@ -254,7 +266,7 @@ WITH_REVERT = {
 def _admin_rows():
     rows = {}
     for label, (kind, obj) in ADMIN_MODELS.items():
-        app, model = label.split("_", 1)
+        app, model = label.rsplit("_", 1)
         base = f"/fr/admin/{app}/{model}/"
         urls = {
             "changelist": base,
@@ -281,6 +293,7 @@ EXPECTED = {
     # --- site shell ----------------------------------------------------------------------------
     "set_language": {"url": "/i18n/setlang/", "GET": ALL_OK, "POST": ALL_OK},
     "sitemap": {"url": "/sitemap.xml", "GET": ALL_OK},
+    "healthz": {"url": "/healthz", "GET": ALL_OK},
     "home": {"url": "/fr/", "GET": ALL_OK},
     "dashboard": {"url": "/fr/mon-espace/", "GET": "login ok ok ok ok ok ok ok"},
     "invite": {
@@ -702,6 +715,11 @@ def _build_world():
                 user=partner, email=partner.email, verified=True, primary=True
             ),
             "authenticator": users[f"c{n}"].authenticator_set.first(),
+            "task_result": DBTaskResult.objects.create(
+                task_path="common.mail.deliver_email",
+                args_kwargs={"args": [], "kwargs": {}},
+                backend_name="default",
+            ),
             "event_ct": ContentType.objects.get_for_model(event).pk,
         }
         public = {"plan": plan, "measure": measure, "event": event}

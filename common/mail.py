@@ -1,11 +1,10 @@
 """Outgoing e-mail through the task queue.
 
 ``EMAIL_BACKEND`` is :class:`QueuedEmailBackend`: ``send_mail`` and allauth's messages become
-a ``deliver_email`` task, enqueued in the same database transaction as the write that asked
-for it. With the database task backend the task row commits or rolls back with that write, so
-the worker only ever sees (and sends) a message after commit, and an SMTP failure happens in
-the worker, where it is retried with a growing delay: it never loses nor rolls back the write.
-``deliver_email`` hands the message to ``EMAIL_DELIVERY_BACKEND`` (SMTP in production).
+a ``deliver_email`` task, enqueued once the write that asked for it commits
+(``common.tasks.enqueue_after_commit``). The worker hands it to ``EMAIL_DELIVERY_BACKEND``
+(SMTP in production); a failure there is retried with a growing delay, and can never lose nor
+roll back the write.
 """
 
 import base64
@@ -17,7 +16,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
+
+from common.tasks import enqueue_after_commit, runs_at_once
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def deliver_email(payload, attempt=1):
     try:
         payload_to_message(payload, connection=connection).send()
     except Exception:
-        if attempt >= MAX_ATTEMPTS or not default_task_backend.supports_defer:
+        if attempt >= MAX_ATTEMPTS or runs_at_once(deliver_email):
             logger.exception("E-mail to %s failed after %d attempts", payload["to"], attempt)
             raise
         delay = retry_delay(attempt)
@@ -105,5 +106,5 @@ def deliver_email(payload, attempt=1):
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         for message in email_messages:
-            deliver_email.enqueue(message_to_payload(message))
+            enqueue_after_commit(deliver_email, message_to_payload(message))
         return len(email_messages)

@@ -22,6 +22,7 @@ from import_export.widgets import BooleanWidget
 from actionplans.models import Indicator, Measure
 from actionplans.numbers import read_number
 from actionplans.services import measure_sheet_update
+from common import audit
 
 NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
 
@@ -300,6 +301,8 @@ class MeasureResource(resources.ModelResource):
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
             if result.has_errors() or result.has_validation_errors():
                 transaction.set_rollback(True)
+            elif not dry_run:
+                audit.record("plan.spreadsheet_import", rows=len(dataset))
         return result
 
     def after_save_instance(self, instance, row, **kwargs):

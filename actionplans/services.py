@@ -19,6 +19,7 @@ from actionplans.models import (
     Target,
 )
 from actionplans.numbers import first_number
+from common import audit
 
 
 def _add_year(day):
@@ -252,6 +253,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         PlanExpense(plan=plan, kind=expense.kind, label=expense.label[:200], amount=expense.amount)
         for expense in parsed.expenses
     )
+    audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
     return plan
 
 

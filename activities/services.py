@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from activities.models import Activity, Attachment, IndicatorValue
+from common import audit
 
 Status = Activity.Status
 
@@ -57,7 +58,8 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
     """Create or update ``activity`` (fields already set by the form) with its indicator
     values, municipalities and new attachments. Editing an approved activity sends it back to
     review. With ``submit``, a draft or returned activity goes to review."""
-    if activity.pk is None:
+    created = activity.pk is None
+    if created:
         activity.author = user
     was_approved = activity.pk is not None and activity.status == Status.APPROVED
     if was_approved:
@@ -91,6 +93,12 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
             content_type=upload.sniffed_type,
             size=upload.size,
         )
+    audit.record(
+        "activity.create" if created else "activity.update",
+        activity=activity.pk,
+        status=activity.status,
+        files=len(files),
+    )
     if activity.status == Status.SUBMITTED and (was_approved or submit):
         _notify_submitted(activity, reopened=was_approved)
     return activity
@@ -99,6 +107,7 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
 def _review_saved(activity, reason, subject):
     activity._change_reason = reason
     activity.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    audit.record(f"activity.{activity.status}", activity=activity.pk)
     _notify(
         [activity.author.email],
         subject,
@@ -133,6 +142,7 @@ def activity_submit(*, activity, user):
     _take(activity, activity.submit, user, _("Cette activité est déjà soumise."))
     activity._change_reason = _("Soumise")
     activity.save(update_fields=["status", "submitted_at"])
+    audit.record("activity.submit", activity=activity.pk)
     _notify_submitted(activity, reopened=False)
     return activity
 
@@ -145,4 +155,5 @@ def activity_delete(*, activity, user):
     activity.is_deleted = True
     activity._change_reason = _("Supprimée par %(user)s") % {"user": user.email or user.pk}
     activity.save(update_fields=["is_deleted"])
+    audit.record("activity.delete", activity=activity.pk)
     return activity

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from common import audit
 from partners.models import Invitation, Person
 from partners.roles import forget_roles, ministry_group
 
@@ -85,6 +86,7 @@ def _join(invitation):
 
 
 def _send(invitation, template, subject, link):
+    audit.record("invitation.send", invitation=invitation.pk, role=invitation.role)
     with translation.override("fr"):
         body = render_to_string(template, {"invitation": invitation, "link": link})
         send_mail(str(subject), body, None, [invitation.email])
@@ -163,6 +165,7 @@ def invitation_join(invitation, *, user):
     _join(invitation)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    audit.record("invitation.accept", invitation=invitation.pk)
     return invitation
 
 
@@ -172,6 +175,7 @@ def invitation_decline(invitation, *, user):
     invitation = _pending_for(invitation, user)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
+    audit.record("invitation.decline", invitation=invitation.pk)
     return invitation
 
 

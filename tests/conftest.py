@@ -4,9 +4,12 @@ from tests.factories import PlanFactory, TableFactory, coordinator_of, measure_i
 
 
 @pytest.fixture(autouse=True)
-def _media_and_language(settings, tmp_path):
+def _media_language_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "fr"
+    # Django's test set-up sends mail straight to mail.outbox; send it through the task queue
+    # as production does (tasks run at once here, delivering to mail.outbox).
+    settings.EMAIL_BACKEND = "common.mail.QueuedEmailBackend"
 
 
 @pytest.fixture

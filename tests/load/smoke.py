@@ -105,7 +105,7 @@ from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
 from actionplans.models import Plan
 from actionplans.periods import parse_period
-plan = plan_for_report(Plan.objects.all()).get(slug=%r)
+plan = plan_for_report(Plan.objects.all()).get(slug=PLAN_SLUG)
 html = reports.render_html(reports.ReportRequest(plan=plan, period=parse_period(plan, "all"),
                                                  variant=PUBLIC))
 text = re.sub(r"\\s+", " ", re.sub(r"<[^>]+>", " ", html))

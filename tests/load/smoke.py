@@ -98,8 +98,7 @@ from django.apps import apps
 print(json.dumps({m._meta.label: m._base_manager.count() for m in apps.get_models()}))
 """
 
-REPORT_TEXT = (
-    """
+REPORT_TEXT = """
 import hashlib, re
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
@@ -110,9 +109,7 @@ html = reports.render_html(reports.ReportRequest(plan=plan, period=parse_period(
                                                  variant=PUBLIC))
 text = re.sub(r"\\s+", " ", re.sub(r"<[^>]+>", " ", html))
 print(len(text), hashlib.sha256(text.encode()).hexdigest())
-"""
-    % PLAN
-)
+""".replace("PLAN_SLUG", repr(PLAN))
 
 
 def shell_output(env, code):

@@ -15,7 +15,6 @@ from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period
 from common.responses import file_response
 
-
 RETRY = "reessayer"
 
 

@@ -1,13 +1,16 @@
 """Accountability files: the progress report (or annual review) as PDF, HTML and XLSX.
 
-Each function returns ``(filename, content_type, bytes)``, rendered in the requested language.
-Files are cached under a digest of what they are made from, derived rather than listed: the PDF
-under the digest of its HTML (rendering the HTML is cheap, WeasyPrint is not), the XLSX under
-the digest of the rows it writes. Whatever the template or the workbook reads is in the key, so
-an unchanged report is served from the cache and any change to what it prints makes a new file.
+Each function returns ``(filename, content_type, bytes)``, rendered in the requested language,
+from what the file is made from: the PDF from its HTML, the XLSX from the rows it writes.
+Whatever the template or the workbook reads is in that source, so an unchanged report is
+served again without being made again, and any change to what it prints makes a new file.
+
+The PDF takes WeasyPrint seconds: it is rendered by the worker into a stored file (a
+``ReportFile`` under the digest of its HTML, see ``accountability.services``), and
+``report_pdf`` raises ``ReportNotReady`` until that file is ready. The XLSX is fast: it is
+made in the request and cached under the digest of its rows.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accountability.data import FULL, report_data
 from accountability.progress import Status
+from accountability.services import pdf_from_html, report_file_prepare, source_digest
 from common.formatting import format_date
 
 PDF, XLSX, HTML = "pdf", "xlsx", "html"
@@ -66,26 +70,54 @@ def render_html(request, data=None):
         )
 
 
+class ReportNotReady(Exception):
+    """The PDF is still being rendered by the worker, or its rendering failed:
+    ``report_file.status`` says which."""
+
+    def __init__(self, report_file):
+        super().__init__(report_file.filename)
+        self.report_file = report_file
+
+
+def _pdf_file(request, *, retry=False):
+    return report_file_prepare(
+        file_format=PDF,
+        filename=_filename(request, PDF),
+        content_type=CONTENT_TYPES[PDF],
+        source=render_html(request),
+        retry=retry,
+    )
+
+
+def report_pdf(request):
+    """The PDF, read from the file the worker rendered from the report's HTML as it is now.
+    Raises ``ReportNotReady`` while that file is pending (the first request for it queues
+    its rendering) or if its rendering failed."""
+    report_file = _pdf_file(request)
+    if not report_file.is_ready:
+        raise ReportNotReady(report_file)
+    with report_file.file.open("rb") as stored:
+        return _filename(request, PDF), CONTENT_TYPES[PDF], stored.read()
+
+
+def report_pdf_retry(request):
+    """Queue again the PDF whose rendering failed (the retry link of the failure page)."""
+    _pdf_file(request, retry=True)
+
+
+def render_pdf(request):
+    """The PDF rendered here and now, not stored (the ``render_report`` command)."""
+    return _filename(request, PDF), CONTENT_TYPES[PDF], pdf_from_html(render_html(request))
+
+
 def _cached(request, extension, source, build):
     """``build()``, cached under the digest of ``source``: the text the file is made from."""
-    digest = hashlib.sha256(source.encode()).hexdigest()
-    key = f"report:{extension}:{digest}"
+    key = f"report:{extension}:{source_digest(source)}"
     content = cache.get(key)
     if content is None:
         content = build()
         cache.set(key, content, CACHE_SECONDS)
     return _filename(request, extension), CONTENT_TYPES[extension], content
-
-
-def report_pdf(request):
-    html = render_html(request)
-
-    def build():
-        from weasyprint import HTML as WeasyHTML
-
-        return WeasyHTML(string=html).write_pdf()
-
-    return _cached(request, PDF, html, build)
 
 
 def report_xlsx(request):

@@ -4,7 +4,8 @@ public gets the public version of a published plan's report."""
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accountability import reports
@@ -13,6 +14,42 @@ from accountability.forms import AccountabilityForm
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period
 from common.responses import file_response
+
+RETRY = "reessayer"
+
+
+def _query_url(request, query):
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _pdf_response(request, report_request, *, plan, back_url, back_label, inline=False):
+    """The PDF once the worker has rendered it; until then a page that refreshes itself, or
+    says that the rendering failed and offers to try again (``?reessayer=1``, which queues it
+    again and comes back to the address without the parameter)."""
+    if RETRY in request.GET:
+        reports.report_pdf_retry(report_request)
+        query = request.GET.copy()
+        del query[RETRY]
+        return redirect(_query_url(request, query))
+    try:
+        return file_response(*reports.report_pdf(report_request), inline=inline)
+    except reports.ReportNotReady as not_ready:
+        report_file = not_ready.report_file
+    retry = request.GET.copy()
+    retry[RETRY] = "1"
+    return render(
+        request,
+        "accountability/report_pending.html",
+        {
+            "plan": plan,
+            "report_file": report_file,
+            "refresh_url": request.get_full_path(),
+            "retry_url": _query_url(request, retry),
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+        status=500 if report_file.has_failed else 202,
+    )
 
 
 @login_required
@@ -55,15 +92,23 @@ def report_plan(request, slug):
         )
         if file_format == reports.HTML:
             return HttpResponse(reports.render_html(request_))
-        build = reports.report_pdf if file_format == reports.PDF else reports.report_xlsx
-        return file_response(*build(request_))
+        if file_format == reports.XLSX:
+            return file_response(*reports.report_xlsx(request_))
+        return _pdf_response(
+            request,
+            request_,
+            plan=plan,
+            back_url=reverse("accountability:plan", args=[plan.slug]),
+            back_label=_("Retour aux rapports du plan"),
+        )
     return render(request, "accountability/report_plan.html", {"plan": plan, "form": form})
 
 
 @login_not_required
 def public_report(request, slug):
     """The public version of a published plan's progress report (``?periode=``): the whole
-    plan, a plan year or a half-year only; any other range is a 404, nothing rendered."""
+    plan, a plan year or a half-year only; any other range is a 404, nothing rendered. Like
+    the coordinators' PDF, it is served once the worker has rendered it."""
     plan = get_object_or_404(plan_for_report(Plan.objects.published()), slug=slug)
     try:
         period = parse_plan_period(plan, request.GET.get("periode"))
@@ -71,4 +116,11 @@ def public_report(request, slug):
         raise Http404(str(error)) from error
     lang = "en" if request.LANGUAGE_CODE == "en" else "fr"
     request_ = reports.ReportRequest(plan=plan, period=period, lang=lang, variant=PUBLIC)
-    return file_response(*reports.report_pdf(request_), inline=True)
+    return _pdf_response(
+        request,
+        request_,
+        plan=plan,
+        back_url=plan.get_absolute_url(),
+        back_label=_("Retour au plan"),
+        inline=True,
+    )

@@ -50,3 +50,13 @@ def coordinator_a(table_a):
 @pytest.fixture
 def ministry(db):
     return ministry_user(username="ministere@example.org")
+
+
+@pytest.fixture
+def weasyprint_calls(monkeypatch):
+    """Every WeasyPrint run (the expensive step a stored file or a cache hit skips)."""
+    import weasyprint
+
+    calls, original = [], weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or original(*a, **k))
+    return calls

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
@@ -27,25 +26,15 @@ from tests.factories import (
     ministry_user,
     partner_of,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
-NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
-
-
-@pytest.fixture
-def weasyprint_calls(monkeypatch):
-    """Every WeasyPrint run (the expensive step a cache hit skips)."""
-    import weasyprint
-
-    calls, original = [], weasyprint.HTML
-    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or original(*a, **k))
-    return calls
 
 
 @pytest.fixture
@@ -78,12 +67,6 @@ def beauce(table_a):
         )
         report.values.create(indicator=activities, value=5)
     return plan_for_report(Plan.objects.all()).get(pk=plan.pk)
-
-
-def pdf_text(content):
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(
-        NBSP, " "
-    )
 
 
 def render(plan, period="2023-2024", **options):

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         request = reports.ReportRequest(
             plan=plan, period=parsed, lang=lang, variant=PUBLIC if public else FULL, annual=annual
         )
-        build = reports.report_pdf if format == reports.PDF else reports.report_xlsx
+        # Here and now, not through the worker: the command is the file's only reader.
+        build = reports.render_pdf if format == reports.PDF else reports.report_xlsx
         _filename, _content_type, content = build(request)
         Path(out).write_bytes(content)
         self.stdout.write(_("Écrit : %(path)s") % {"path": out})

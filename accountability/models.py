@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# A rendering still pending after this long is taken for lost (the worker stopped or crashed
+# mid-task): the next request for the same file forgets it and queues it again.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def report_file_path(instance, filename):
+    return f"reports/{instance.created_at:%Y/%m}/{instance.digest}.{instance.file_format}"
+
+
+class ReportFile(models.Model):
+    """A report rendered by the worker into a stored file (pretix's ``CachedFile``).
+
+    One row per format and source: ``digest`` is the SHA-256 of what the file is made from
+    (the HTML, for a PDF), so an unchanged report is served from its file and any change to
+    what it prints makes a new row. Until the worker has rendered it, ``source`` keeps the
+    HTML exactly as it was asked for; once the file is ready, the snapshot is emptied.
+
+    ``status`` only moves forward, from pending to ready or failed, and is a plain field
+    rather than a state machine: the worker moves it by compare-and-set updates
+    (``filter(status=PENDING).update(…)``), so that two attempts at the same file cannot both
+    win. A lost or failed rendering is not reset: the row is deleted and a new one queued.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En préparation")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    file_format = models.CharField(_("format"), max_length=8)
+    digest = models.CharField(_("empreinte de la source"), max_length=64)
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type de contenu"), max_length=100)
+    file = models.FileField(_("fichier"), upload_to=report_file_path, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.TextField(_("source à rendre"), blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    task_result_id = models.CharField(_("tâche"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fichier de rapport")
+        verbose_name_plural = _("fichiers de rapport")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file_format", "digest"], name="report_file_unique_source"
+            )
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.READY
+
+    @property
+    def has_failed(self):
+        return self.status == self.Status.FAILED
+
+    def is_stale(self, now=None):
+        """Pending for longer than a rendering takes: its task was lost."""
+        now = now or timezone.now()
+        return self.status == self.Status.PENDING and self.created_at < now - STALE_AFTER

@@ -137,6 +137,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Hashed, compressed static files served by WhiteNoise with far-future cache headers; runserver
 # (DEBUG) and the tests read them from the source folders as they are.
+# Outside production WhiteNoise reads the source folders on each request (no collectstatic).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,5 @@
 """Demo data from ``fixtures/``: idempotent, so that loading twice changes nothing."""
 
-import re
 import tomllib
 from datetime import date, datetime, time
 from pathlib import Path
@@ -348,7 +347,6 @@ def load_kits():
             from kits.placeholders import render_markdown
 
             facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
-            facebook = re.sub("[\U00010000-\U0010ffff]", "", facebook)  # no emoji font here
             pdf = HTML(string=f"<h1>{kit.title}</h1>{render_markdown(facebook)}").write_pdf()
             asset = KitAsset(
                 kit=kit,

@@ -87,6 +87,17 @@ def test_redis_when_redis_url_is_set_and_sqlite_only_when_allowed():
     assert json.loads(result.stdout)["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_sentry_reports_errors_when_its_dsn_is_set():
+    show = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
+    environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    for dsn, active in (("https://public@sentry.example/1", "True"), (None, "False")):
+        env = {**environ, **PRODUCTION_ENV, **({"SENTRY_DSN": dsn} if dsn else {})}
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.stdout.strip() == active, result.stderr
+
+
 def test_make_demo_keeps_its_embedded_defaults():
     result = start(PORTAL_DEMO="1")
     assert result.returncode == 0, result.stderr

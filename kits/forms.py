@@ -31,6 +31,7 @@ class KitAssetForm(forms.ModelForm):
         self.instance.size = upload.size
         stem = upload.name.rsplit(".", 1)[0]
         upload.name = f"{stem}.{EXTENSIONS[content_type]}"
+        upload.content_type = content_type  # what a bucket records and serves, not the browser's
         return upload
 
 

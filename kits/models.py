@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.storage import public_storage
 from kits.placeholders import PLACEHOLDERS, unknown_placeholders
 from municipalities.models import Municipality
 from partners.scoping import TableOwnedQuerySet
@@ -131,7 +132,8 @@ class KitAsset(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titre"), max_length=200)
-    file = models.FileField(_("fichier"), upload_to=kit_asset_path)
+    # Public: municipalities fetch these visuals with no account (an object store serves them).
+    file = models.FileField(_("fichier"), upload_to=kit_asset_path, storage=public_storage)
     alt_text = models.CharField(
         _("texte de remplacement"),
         max_length=300,

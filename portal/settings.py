@@ -141,12 +141,54 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "public": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded files: "default" holds private files (activity attachments), "public" what anyone may
+# fetch (kit visuals, common/storage.py). Both live under MEDIA_ROOT, which no URL serves: views
+# stream them after their checks. With S3_BUCKET, both go to an S3-compatible bucket instead:
+# private objects (no ACL) reached through a signed address that lasts five minutes, handed out
+# by the view after its check; public ones under public/ (or in S3_PUBLIC_BUCKET), readable
+# without a signature (S3_PUBLIC_ACL, or empty where the provider refuses ACLs and a bucket
+# policy opens public/ instead), on S3_CUSTOM_DOMAIN if given.
+if os.environ.get("S3_BUCKET"):
+    _s3 = {
+        "bucket_name": os.environ["S3_BUCKET"],
+        "file_overwrite": False,
+        **{
+            option: os.environ[variable]
+            for option, variable in [
+                ("endpoint_url", "S3_ENDPOINT_URL"),
+                ("access_key", "S3_ACCESS_KEY_ID"),
+                ("secret_key", "S3_SECRET_ACCESS_KEY"),
+                ("region_name", "S3_REGION"),
+                ("addressing_style", "S3_ADDRESSING_STYLE"),
+            ]
+            if os.environ.get(variable)
+        },
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "default_acl": None, "querystring_auth": True, "querystring_expire": 300},
+    }
+    STORAGES["public"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("S3_PUBLIC_BUCKET") or _s3["bucket_name"],
+            "location": "" if os.environ.get("S3_PUBLIC_BUCKET") else "public",
+            "default_acl": os.environ.get("S3_PUBLIC_ACL", "public-read") or None,
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            # Opened straight from the bucket, a kit file downloads under its own name.
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

@@ -160,6 +160,7 @@ if os.environ.get("S3_BUCKET"):
     _s3 = {
         "bucket_name": os.environ["S3_BUCKET"],
         "file_overwrite": False,
+        "signature_version": "s3v4",  # what every region and S3-compatible provider accepts
         **{
             option: os.environ[variable]
             for option, variable in [
@@ -174,7 +175,12 @@ if os.environ.get("S3_BUCKET"):
     }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3, "default_acl": None, "querystring_auth": True, "querystring_expire": 300},
+        "OPTIONS": {
+            **_s3,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
     }
     STORAGES["public"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -158,21 +158,18 @@ STORAGES = {
 # policy opens public/ instead), on S3_CUSTOM_DOMAIN if given.
 if os.environ.get("S3_BUCKET"):
     _s3 = {
-        "bucket_name": os.environ["S3_BUCKET"],
-        "file_overwrite": False,
-        "signature_version": "s3v4",  # what every region and S3-compatible provider accepts
-        **{
-            option: os.environ[variable]
-            for option, variable in [
-                ("endpoint_url", "S3_ENDPOINT_URL"),
-                ("access_key", "S3_ACCESS_KEY_ID"),
-                ("secret_key", "S3_SECRET_ACCESS_KEY"),
-                ("region_name", "S3_REGION"),
-                ("addressing_style", "S3_ADDRESSING_STYLE"),
-            ]
-            if os.environ.get(variable)
-        },
+        option: value
+        for option, value in {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL"),
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY"),
+            "region_name": os.environ.get("S3_REGION"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE"),
+        }.items()
+        if value  # unset: the SDK's own default (AWS_* variables, the machine's role, AWS)
     }
+    _s3 |= {"file_overwrite": False, "signature_version": "s3v4"}
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -6,7 +6,6 @@ bucket are refused or served exactly as a real provider would by the objects' AC
 """
 
 import json
-import os
 import subprocess
 import sys
 import urllib.error
@@ -35,19 +34,15 @@ KEYS = {"S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing"}
 
 
 def settings_storages(**environ):
-    """``STORAGES`` as portal/settings.py builds it from this environment, in a new process."""
-    base = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("S3_", "AWS_")) and name != "DJANGO_SETTINGS_MODULE"
-    }
+    """``STORAGES`` as portal/settings.py builds it from this environment (and no other
+    variable), in a new process."""
     output = subprocess.run(
         [
             sys.executable,
             "-c",
             "import json; from django.conf import settings; print(json.dumps(settings.STORAGES))",
         ],
-        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_TESTING": "1", **environ},
+        env={"DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_TESTING": "1", **environ},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

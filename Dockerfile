@@ -20,20 +20,18 @@ RUN django-admin compilemessages -v0 && python -m compileall -q .
 
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONUNBUFFERED=1 \
-    PYTHONDONTWRITEBYTECODE=1 \
-    PATH=/opt/venv/bin:$PATH \
-    PORT=8000
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/opt/venv/bin:$PATH
 # WeasyPrint's libraries and the PDF fonts, as `make serve` installs them, without Debian's
 # recommended extras; fontconfig builds the font cache once here rather than in each worker.
 # (WeasyPrint reads images with Pillow: no gdk-pixbuf, so no MIME database to add.)
 COPY scripts/system-packages /tmp/system-packages
 RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99-no-recommends \
     && apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y fontconfig \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fontconfig \
     && PYTHON=python /tmp/system-packages runtime \
     && rm -rf /var/lib/apt/lists/* /tmp/system-packages
-RUN useradd --create-home --home-dir /home/portal --uid 1000 --user-group portal
+RUN groupadd --gid 1000 portal \
+    && useradd --create-home --home-dir /home/portal --uid 1000 --gid 1000 portal
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
@@ -43,7 +41,8 @@ COPY --from=build /app /app
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build \
         EMAIL_HOST=localhost python manage.py collectstatic --no-input -v0 \
     && mkdir -p /app/media && chown portal:portal /app/media
-USER portal
+# By number, so that an orchestrator can tell it is not root (Kubernetes' runAsNonRoot).
+USER 1000:1000
 EXPOSE 8000
 # /healthz: database, cache, storage and the worker's heartbeat (scripts/healthcheck).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

@@ -145,7 +145,8 @@ def test_the_image(dockerfile):
     assert "system-packages runtime" in dockerfile
     assert "compilemessages" in dockerfile and "collectstatic --no-input" in dockerfile
     assert "pip install ." in dockerfile
-    assert re.search(r"^USER portal$", dockerfile, flags=re.MULTILINE)
+    assert re.search(r"^USER 1000:1000$", dockerfile, flags=re.MULTILINE)
+    assert "useradd --create-home --home-dir /home/portal --uid 1000 --gid 1000" in dockerfile
     assert re.search(r"^EXPOSE 8000$", dockerfile, flags=re.MULTILINE)
     # The build-time values of collectstatic stay in that RUN step, not in the image.
     env_lines = " ".join(re.findall(r"^ENV .*(?:\n\s+.*)*", dockerfile, flags=re.MULTILINE))

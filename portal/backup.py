@@ -240,8 +240,9 @@ def _add_member(archive, name, fileobj, size, created):
 def backup_create(*, stream, database=DEFAULT_DB_ALIAS):
     """Write the archive of ``database`` and the default storage to the binary ``stream``.
 
-    Nothing is held in memory but one chunk: the rows go through a temporary file (a tar member
-    needs its size first), each media file through a spooled one. Returns the manifest.
+    Memory holds one chunk of rows or of a file at a time: the rows go through a temporary file
+    (a tar member needs its size first), each media file through a spooled one. Returns the
+    manifest.
     """
     connection = connections[database]
     created = timezone.now()
@@ -359,7 +360,12 @@ def _parse_manifest(body):
             isinstance(manifest["migrations"], dict)
             and isinstance(manifest["counts"], dict)
             and manifest["database"]["name"] == DATABASE_MEMBER
-            and all(_member_name_is_safe(entry["name"]) for entry in manifest["files"])
+            and all(
+                _member_name_is_safe(entry["name"])
+                and isinstance(entry["size"], int)
+                and isinstance(entry["sha256"], str)
+                for entry in [manifest["database"], *manifest["files"]]
+            )
         )
     except (ValueError, KeyError, TypeError) as error:
         raise BackupError(_("Le manifeste de l'archive est illisible.")) from error
@@ -468,9 +474,10 @@ def _check_counts(manifest, database):
 
 def _restore_database(member, manifest, database):
     connection = connections[database]
-    # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still deferred from
-    # earlier writes in the same transaction: run them now.
-    connection.check_constraints()
+    if connection.vendor == "postgresql":
+        # TRUNCATE is refused on a table whose foreign-key checks are still deferred from
+        # earlier writes in the same transaction: run them now.
+        connection.check_constraints()
     connection.ops.execute_sql_flush(sql_flush(no_style(), connection, reset_sequences=True))
     reader = _HashingReader(member)
     try:
@@ -557,20 +564,31 @@ def backup_restore(*, path, force=False, database=DEFAULT_DB_ALIAS):
     created = []
     try:
         with transaction.atomic(using=database), _open_archive(path) as archive:
-            for member in archive:
-                content = archive.extractfile(member)
-                if member.name == DATABASE_MEMBER:
-                    _restore_database(content, manifest, database)
-                elif member.name in files:
-                    _restore_file(content, files[member.name], summary, created)
+            try:
+                for member in archive:
+                    content = archive.extractfile(member)
+                    if member.name == DATABASE_MEMBER:
+                        _restore_database(content, manifest, database)
+                    elif member.name in files:
+                        _restore_file(content, files[member.name], summary, created)
+            except (tarfile.TarError, EOFError, zlib.error) as error:
+                raise _unreadable(path, error) from error
     except BaseException:  # the transaction is rolled back: so are the files it wrote
-        for name in created:
-            default_storage.delete(name)
+        _delete_quietly(created)
         raise
     finally:
         _clear_caches()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _delete_quietly(names):
+    """Remove what a failed restore wrote; the error to report is the one that stopped it."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 — a storage failing here fails for the same reason
+            pass
 
 
 def _clear_caches():

@@ -34,8 +34,13 @@ class Command(BaseCommand):
         if path.is_dir():
             path = path / backup.archive_filename()
         partial = path.with_name(path.name + ".partial")
-        # The archive holds password hashes and two-factor secrets: readable by its owner only.
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            # The archive holds password hashes and two-factor secrets: its owner's only.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            raise CommandError(
+                _("Impossible d'écrire %(path)s : %(error)s") % {"path": partial, "error": error}
+            ) from error
         try:
             with os.fdopen(descriptor, "wb") as stream:
                 manifest = self._write(stream)

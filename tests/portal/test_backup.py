@@ -99,8 +99,9 @@ def test_a_restored_site_is_the_same_site(tmp_path, settings):
     out = io.StringIO()
     call_command("restore", str(archive), stdout=out)
 
-    assert f"Restauré : {sum(counts.values())} lignes dans {len(counts)} tables" in out.getvalue()
-    assert "2 fichiers écrits" in out.getvalue()
+    said = out.getvalue()
+    assert f"Restauré : lignes : {sum(counts.values())} ({len(counts)} tables)" in said
+    assert "fichiers écrits : 2 (0,0 Mo), déjà présents : 0" in said
     assert row_counts() == counts
     assert stored_files() == files
     assert report_text("plan-sauvegarde") == report
@@ -235,7 +236,7 @@ def test_files_already_in_the_storage_are_kept_or_replaced(site, tmp_path, setti
         stored.write(b"edited since")
     out = io.StringIO()
     call_command("restore", str(archive), force=True, stdout=out)
-    assert "1 fichiers écrits" in out.getvalue() and "1 déjà présents" in out.getvalue()
+    assert "fichiers écrits : 1 (0,0 Mo), déjà présents : 1," in out.getvalue()
     assert f"Remplacé par la version de l'archive : {changed}" in out.getvalue()
     assert stored_files() == files
 
@@ -273,7 +274,7 @@ def test_the_command_line_restores_into_a_new_database_of_its_own(site, tmp_path
     env = production_env(tmp_path)
     manage(env, "migrate", "-v0")
     said = manage(env, "restore", str(archive))
-    assert "Restauré :" in said and "2 fichiers écrits" in said
+    assert "Restauré : lignes :" in said and "fichiers écrits : 2" in said
     (tmp_path / "again").mkdir()
     manage(env, "backup", "--output", str(tmp_path / "again"))
     (again,) = (tmp_path / "again").glob("*.tar.gz")

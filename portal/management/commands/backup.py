@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal import backup
@@ -60,15 +61,17 @@ class Command(BaseCommand):
     def _report(self, manifest, where, started, out):
         out.write(
             _(
-                "Sauvegarde écrite : %(where)s — %(rows)s lignes dans %(tables)s tables, "
-                "%(files)s fichiers (%(megabytes).1f Mo), en %(seconds).1f s."
+                "Sauvegarde écrite : %(where)s — lignes : %(rows)s (%(tables)s tables), "
+                "fichiers : %(files)s (%(megabytes)s Mo), en %(seconds)s s."
             )
             % {
                 "where": where,
                 "rows": sum(manifest["counts"].values()),
                 "tables": len(manifest["counts"]),
                 "files": len(manifest["files"]),
-                "megabytes": sum(entry["size"] for entry in manifest["files"]) / 1e6,
-                "seconds": time.monotonic() - started,
+                "megabytes": number_format(
+                    sum(entry["size"] for entry in manifest["files"]) / 1e6, 1
+                ),
+                "seconds": number_format(time.monotonic() - started, 1),
             }
         )

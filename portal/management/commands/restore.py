@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from portal import backup
@@ -25,18 +26,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             _(
-                "Restauré : %(rows)s lignes dans %(tables)s tables, %(written)s fichiers écrits "
-                "(%(megabytes).1f Mo) et %(kept)s déjà présents, en %(seconds).1f s. Les "
-                "comptes de lignes et les sommes de contrôle des fichiers sont ceux du "
-                "manifeste (archive du %(created)s)."
+                "Restauré : lignes : %(rows)s (%(tables)s tables), fichiers écrits : %(written)s "
+                "(%(megabytes)s Mo), déjà présents : %(kept)s, en %(seconds)s s. Lignes "
+                "comptées et fichiers relus : conformes au manifeste de l'archive du "
+                "%(created)s."
             )
             % {
                 "rows": summary.rows,
                 "tables": summary.tables,
                 "written": summary.files_written,
-                "megabytes": summary.bytes_written / 1e6,
+                "megabytes": number_format(summary.bytes_written / 1e6, 1),
                 "kept": summary.files_kept,
-                "seconds": summary.seconds,
+                "seconds": number_format(summary.seconds, 1),
                 "created": summary.manifest["created"],
             }
         )

@@ -136,6 +136,16 @@ def test_the_archive_holds_rows_files_and_a_manifest(site, tmp_path):
     assert os.stat(archive).st_mode & 0o777 == 0o600  # password hashes and TOTP secrets inside
 
 
+def test_backup_to_a_named_file_leaves_nothing_half_written(site, tmp_path):
+    (tmp_path / "backups").mkdir()
+    call_command(
+        "backup", output=str(tmp_path / "backups" / "nightly.tar.gz"), stdout=io.StringIO()
+    )
+    assert [path.name for path in (tmp_path / "backups").iterdir()] == ["nightly.tar.gz"]
+    with pytest.raises(CommandError, match="Impossible d'écrire"):
+        call_command("backup", output=str(tmp_path / "no-such-folder" / "x.tar.gz"))
+
+
 def test_backup_to_stdout(site, capsysbinary):
     call_command("backup", output="-")
     captured = capsysbinary.readouterr()

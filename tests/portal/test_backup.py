@@ -238,6 +238,17 @@ def test_an_archive_from_another_migration_state_is_refused(site, tmp_path, sett
     assert "activities: 0004_from_a_newer_portal ≠ 0003_status_state_machine" in str(refused.value)
 
 
+def test_a_file_that_is_no_archive_or_of_an_unknown_format_is_refused(site, tmp_path):
+    archive, _said = back_up(tmp_path)
+    photo = tmp_path / "photo.tar.gz"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not a backup")
+    with pytest.raises(CommandError, match=f"L'archive {photo} est illisible"):
+        call_command("restore", str(photo), force=True)
+    later = write_archive(tmp_path / "later.tar.gz", with_manifest(members(archive), version=2))
+    with pytest.raises(CommandError, match="Format d'archive inconnu : .* version 2"):
+        call_command("restore", str(later), force=True)
+
+
 def test_files_already_in_the_storage_are_kept_or_replaced(site, tmp_path, settings):
     archive, _said = back_up(tmp_path)
     files = stored_files()

@@ -38,8 +38,13 @@ def row_counts():
     }
 
 
+def read_stored(name):
+    with default_storage.open(name, "rb") as stored:
+        return stored.read()
+
+
 def stored_files():
-    return {name: default_storage.open(name).read() for name in backup.media_names(default_storage)}
+    return {name: read_stored(name) for name in backup.media_names(default_storage)}
 
 
 def report_text(plan_slug):
@@ -130,7 +135,7 @@ def test_the_archive_holds_rows_files_and_a_manifest(site, tmp_path):
         name: hashlib.sha256(body).hexdigest() for name, body in stored_files().items()
     }
     for entry in manifest["files"]:
-        assert contents[f"media/{entry['name']}"] == default_storage.open(entry["name"]).read()
+        assert contents[f"media/{entry['name']}"] == read_stored(entry["name"])
     lines = contents["database.jsonl"].decode().splitlines()
     assert not any('"model": "sessions.session"' in line for line in lines)
     assert os.stat(archive).st_mode & 0o777 == 0o600  # password hashes and TOTP secrets inside
@@ -259,6 +264,44 @@ def test_files_already_in_the_storage_are_kept_or_replaced(site, tmp_path, setti
     call_command("restore", str(archive), force=True, stdout=out)
     assert "fichiers écrits : 1 (0,0 Mo), déjà présents : 1," in out.getvalue()
     assert f"Remplacé par la version de l'archive : {changed}" in out.getvalue()
+    assert stored_files() == files
+
+
+@pytest.fixture
+def s3_media(settings, monkeypatch):
+    """The default storage on an S3 bucket (moto's, in memory); returns a bucket switcher."""
+    import boto3
+    from moto import mock_aws
+
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+
+        def use_bucket(name):
+            s3.create_bucket(Bucket=name)
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "default": {
+                    "BACKEND": "storages.backends.s3.S3Storage",
+                    "OPTIONS": {"bucket_name": name, "region_name": "us-east-1"},
+                },
+            }
+
+        use_bucket("media-before")
+        yield use_bucket
+
+
+@pytest.mark.django_db(transaction=True)
+def test_media_on_s3_go_through_the_storage_api(s3_media, tmp_path):
+    populated_site()
+    files = stored_files()
+    assert len(files) == 2
+    archive, _said = back_up(tmp_path)
+    call_command("flush", interactive=False)
+    s3_media("media-after")
+    assert stored_files() == {}
+    call_command("restore", str(archive), stdout=io.StringIO())
     assert stored_files() == files
 
 

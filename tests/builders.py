@@ -1,7 +1,23 @@
-"""Bigger data sets for query-budget tests and benchmarks."""
+"""Bigger data sets for query-budget tests, benchmarks and backups."""
 
-from actionplans.models import Target
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.base import ContentFile
+
+from actionplans.models import Plan, PlanExpense, Target
+from activities.models import Activity, Attachment
+from activities.services import activity_approve
+from events.models import EventSeries
+from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
+from partners.models import Committee, Invitation, Meeting, Membership
 from tests.factories import (
+    MONTREAL,
     ActivityFactory,
     AxisFactory,
     BudgetLineFactory,
@@ -12,6 +28,10 @@ from tests.factories import (
     ObjectiveFactory,
     OrganisationFactory,
     PlanFactory,
+    UserFactory,
+    coordinator_of,
+    ministry_user,
+    partner_of,
 )
 
 
@@ -49,4 +69,90 @@ def plan_with_measures(*, table=None, measures=6, slug=None, **plan_kwargs):
         report = ActivityFactory(measure=measure, organisation=organisations[0])
         report.municipalities.add(town)
         report.values.create(indicator=indicator, value=3)
+    return plan
+
+
+def populated_site():
+    """A bit of everything a site holds, files included: a table with its committee, members
+    and a meeting; a plan (measures, indicators, targets, budget, expenses); activities reviewed
+    (with their history) and an attachment; an event series; a kit with a text, an asset file
+    and an adoption; accounts with verified e-mails, a group's permissions, a TOTP authenticator
+    with recovery codes; an admin log entry and a session. Returns the plan."""
+    plan = plan_with_measures(slug="plan-sauvegarde", measures=4)
+    table, measure = plan.table, plan.axes.first().objectives.first().measures.first()
+    PlanExpense.objects.create(plan=plan, kind="management", label="Frais de gestion", amount=13000)
+    organisation = measure.leads.get()
+    town = measure.events.first().municipality
+    committee = Committee.objects.create(table=table, name="Comité de coordination")
+    Membership.objects.create(table=table, committee=committee, organisation=organisation)
+    Meeting.objects.create(
+        table=table, committee=committee, starts_at=datetime(2024, 3, 5, 9, 30, tzinfo=MONTREAL)
+    )
+    coordinator = coordinator_of(table, username="coordination@example.org")
+    partner = partner_of(organisation, username="partenaire@example.org")
+    ministry = ministry_user(username="ministere@example.org")
+    for user in (coordinator, partner, ministry):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    Authenticator.objects.create(
+        user=coordinator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    Authenticator.objects.create(
+        user=coordinator,
+        type=Authenticator.Type.RECOVERY_CODES,
+        data={"seed": "0123456789abcdef", "used_mask": 3},
+    )
+    editors = Group.objects.create(name="Rédaction")
+    editors.permissions.set(Permission.objects.filter(codename__in=["view_plan", "change_plan"]))
+    coordinator.groups.add(editors)
+    coordinator.user_permissions.add(Permission.objects.get(codename="view_activity"))
+    Invitation.objects.create(
+        email="nouvelle@example.org",
+        organisation=organisation,
+        role="partner",
+        table=table,
+        user=UserFactory(username="nouvelle@example.org"),
+    )
+    reviewed = ActivityFactory(
+        measure=measure,
+        organisation=organisation,
+        author=partner,
+        title="Fête des voisins interculturelle",
+        status=Activity.Status.SUBMITTED,
+        participants=48,
+    )
+    reviewed.values.create(indicator=measure.indicators.get(), value=2)
+    reviewed.municipalities.add(town)
+    activity_approve(activity=reviewed, reviewer=UserFactory(is_superuser=True))
+    Attachment.objects.create(
+        activity=reviewed,
+        file=ContentFile(b"%PDF-1.4 affiche de la fete", name="affiche.pdf"),
+        original_name="Affiche de la fête.pdf",
+        content_type="application/pdf",
+        size=27,
+    )
+    EventSeries.objects.create(table=table, title="Jeudis Immigration", slug="jeudis")
+    kit = Kit.objects.create(
+        table=table, number=1, title="Semaine de l'accueil", slug="semaine", is_published=True
+    )
+    CopyBlock.objects.create(kit=kit, kind="website", body="Bienvenue à {municipalite} !")
+    KitAsset.objects.create(
+        kit=kit,
+        kind="logo",
+        title="Logo",
+        file=ContentFile(bytes(range(256)) * 4, name="logo.png"),
+        content_type="image/png",
+        size=1024,
+    )
+    KitAdoption.objects.create(kit=kit, municipality=town, status="done", marked_by=coordinator)
+    LogEntry.objects.create(
+        user=coordinator,
+        content_type=ContentType.objects.get_for_model(Plan),
+        object_id=str(plan.pk),
+        object_repr=str(plan),
+        action_flag=CHANGE,
+        change_message="Titre modifié",
+    )
+    session = SessionStore()
+    session["who"] = coordinator.pk
+    session.create()
     return plan

@@ -241,9 +241,21 @@ def load(port):
     lock = threading.Lock()
     deadline = time.monotonic() + SECONDS
 
+    # One partner logged in once (allauth rate-limits logins per address); every client
+    # browses with that session, as tabs of the same browser would.
+    partner = Client(port)
+    partner.login(PARTNER, PASSWORD)
+
     def client_loop(number):
+        try:
+            browse(number)
+        except Exception as error:  # noqa: BLE001 — counted as an error, reported below
+            with lock:
+                errors.append(f"client {number}: {error!r}")
+
+    def browse(number):
         client = Client(port)
-        client.login(PARTNER, PASSWORD)
+        client.cookies = dict(partner.cookies)
         names = list(pages)
         turn = number
         while time.monotonic() < deadline:

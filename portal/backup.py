@@ -9,8 +9,10 @@ The archive is a gzip-compressed tar file with three kinds of members, in this o
     are not, and why. Content types and permissions are copied with their own ids like every
     other row, and a restore replaces the ones ``migrate`` made: every reference to them (admin
     log, group permissions) stays exact without natural keys, on SQLite as on PostgreSQL.
-``media/<name>``
-    Each file of the default storage, read through the storage API (local disk or S3 alike).
+``media/<name>``, ``media-public/<name>``
+    Each stored file, read through the storage API (local disk or S3 alike): the private
+    storage (``STORAGES["default"]``: attachments, reports) and the public one (kit files), each
+    file written back into the storage that serves it, even when both share a folder or bucket.
 ``manifest.json``
     The format version, when and from which migration state the archive was made, the row count
     of every table and the size and SHA-256 of every other member. It comes last because it is
@@ -28,6 +30,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import posixpath
 import tarfile
 import tempfile
@@ -41,7 +44,7 @@ import django
 from django.apps import apps
 from django.core import serializers
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management.color import no_style
 from django.core.management.sql import sql_flush
 from django.core.serializers.base import DeserializationError
@@ -57,7 +60,8 @@ FORMAT = "tables-immigration-backup"
 VERSION = 1
 DATABASE_MEMBER = "database.jsonl"
 MANIFEST_MEMBER = "manifest.json"
-MEDIA_PREFIX = "media/"
+# Each storage of uploaded files, and the archive folder its files go in.
+MEDIA_FOLDERS = {"default": "media/", "public": "media-public/"}
 
 LEFT_OUT = {
     "sessions.Session": "logins are not carried over: everyone signs in again after a restore",
@@ -218,9 +222,8 @@ def _snapshot(connection):
         yield
 
 
-def media_names(storage=None, directory=""):
-    """Every file name in ``storage`` (the default storage), walked through its API."""
-    storage = storage or default_storage
+def media_names(storage, directory="", skip=()):
+    """Every file name in ``storage``, walked through its API, outside the folders ``skip``."""
     try:
         directories, files = storage.listdir(directory)
     except FileNotFoundError:  # a local storage whose folder nobody has written to yet
@@ -228,7 +231,53 @@ def media_names(storage=None, directory=""):
     for name in sorted(files):
         yield posixpath.join(directory, name)
     for name in sorted(directories):
-        yield from media_names(storage, posixpath.join(directory, name))
+        path = posixpath.join(directory, name)
+        if path not in skip:
+            yield from media_names(storage, path, skip)
+
+
+def _place(storage):
+    """``(where, prefix)``: the bucket or folder a storage writes in, and its prefix there."""
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket is not None:
+        return ("s3", bucket), (getattr(storage, "location", "") or "").strip("/")
+    return ("file", os.path.realpath(storage.location)), ""
+
+
+def _public_names():
+    """The names that fields on the public storage hold (kit files)."""
+    public = storages["public"]
+    names = set()
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            storage = getattr(model_field, "storage", None)
+            if storage is None or getattr(storage, "_wrapped", storage) is not public:
+                continue
+            column = model_field.attname
+            names.update(model._base_manager.exclude(**{column: ""}).values_list(column, flat=True))
+    return names
+
+
+def media_files():
+    """``(alias, name)`` of every stored file, once each, with the storage that serves it."""
+    default, public = storages["default"], storages["public"]
+    (default_where, default_prefix), (public_where, public_prefix) = _place(default), _place(public)
+    if (default_where, default_prefix) == (public_where, public_prefix):  # one folder for both
+        public_names = _public_names()
+        for name in media_names(default):
+            yield ("public" if name in public_names else "default"), name
+        return
+    skip = set()
+    if default_where == public_where and public_prefix.startswith(default_prefix):
+        skip.add(public_prefix[len(default_prefix) :].strip("/"))  # the public folder inside
+    for name in media_names(default, skip=skip):
+        yield "default", name
+    for name in media_names(public):
+        yield "public", name
+
+
+def _member_name(entry):
+    return MEDIA_FOLDERS[entry.get("storage", "default")] + entry["name"]
 
 
 def _copy(source, target):
@@ -279,15 +328,16 @@ def backup_create(*, stream, database=DEFAULT_DB_ALIAS):
             manifest["database"] = {"name": DATABASE_MEMBER, "size": size, "sha256": sha256}
             _add_member(archive, DATABASE_MEMBER, rows, size, created)
         manifest["files"] = []
-        for name in media_names():
+        for alias, name in media_files():
             with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as copy:
                 try:
-                    with default_storage.open(name, "rb") as source:
+                    with storages[alias].open(name, "rb") as source:
                         size, sha256 = _copy(source, copy)
                 except FileNotFoundError:  # deleted since it was listed
                     continue
-                _add_member(archive, MEDIA_PREFIX + name, copy, size, created)
-            manifest["files"].append({"name": name, "size": size, "sha256": sha256})
+                entry = {"name": name, "storage": alias, "size": size, "sha256": sha256}
+                _add_member(archive, _member_name(entry), copy, size, created)
+            manifest["files"].append(entry)
         body = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
         _add_member(archive, MANIFEST_MEMBER, io.BytesIO(body), len(body), created)
     return manifest
@@ -344,7 +394,7 @@ def _read_manifest(path):
             )
             % {"path": path}
         )
-    expected = {MEDIA_PREFIX + entry["name"]: entry for entry in manifest["files"]}
+    expected = {_member_name(entry): entry for entry in manifest["files"]}
     expected[DATABASE_MEMBER] = manifest["database"]
     problems = []
     for name, entry in expected.items():
@@ -512,13 +562,14 @@ def _restore_database(member, manifest, database):
     _check_counts(manifest, database)
 
 
-def _storage_sha256(name):
-    with default_storage.open(name, "rb") as stored:
+def _storage_sha256(storage, name):
+    with storage.open(name, "rb") as stored:
         return _copy(stored, None)[1]
 
 
 def _restore_file(member, entry, summary, created):
     name = entry["name"]
+    storage = storages[entry.get("storage", "default")]
     with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as copy:
         size, sha256 = _copy(member, copy)
         if sha256 != entry["sha256"]:
@@ -526,17 +577,17 @@ def _restore_file(member, entry, summary, created):
                 _("Le fichier %(name)s de l'archive a changé pendant la restauration.")
                 % {"name": name}
             )
-        if default_storage.exists(name):
-            if _storage_sha256(name) == sha256:
+        if storage.exists(name):
+            if _storage_sha256(storage, name) == sha256:
                 summary.files_kept += 1
                 return
-            default_storage.delete(name)
+            storage.delete(name)
             summary.replaced.append(name)
         else:
-            created.append(name)
+            created.append((storage, name))
         copy.seek(0)
-        saved = default_storage.save(name, File(copy, name=posixpath.basename(name)))
-    if saved != name or _storage_sha256(name) != sha256:
+        saved = storage.save(name, File(copy, name=posixpath.basename(name)))
+    if saved != name or _storage_sha256(storage, name) != sha256:
         raise BackupError(
             _("Le fichier %(name)s n'a pas pu être réécrit tel quel dans le stockage.")
             % {"name": name}
@@ -572,7 +623,7 @@ def backup_restore(*, path, force=False, database=DEFAULT_DB_ALIAS):
         tables=len(manifest["counts"]),
         rows=sum(manifest["counts"].values()),
     )
-    files = {MEDIA_PREFIX + entry["name"]: entry for entry in manifest["files"]}
+    files = {_member_name(entry): entry for entry in manifest["files"]}
     created = []
     try:
         with transaction.atomic(using=database), _open_archive(path) as archive:
@@ -594,11 +645,11 @@ def backup_restore(*, path, force=False, database=DEFAULT_DB_ALIAS):
     return summary
 
 
-def _delete_quietly(names):
+def _delete_quietly(created):
     """Remove what a failed restore wrote; the error to report is the one that stopped it."""
-    for name in names:
+    for storage, name in created:
         try:
-            default_storage.delete(name)
+            storage.delete(name)
         except Exception:  # noqa: BLE001 — a storage failing here fails for the same reason
             pass
 

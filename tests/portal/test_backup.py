@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -38,13 +38,14 @@ def row_counts():
     }
 
 
-def read_stored(name):
-    with default_storage.open(name, "rb") as stored:
+def read_stored(name, alias="default"):
+    with storages[alias].open(name, "rb") as stored:
         return stored.read()
 
 
 def stored_files():
-    return {name: read_stored(name) for name in backup.media_names(default_storage)}
+    """``{name: content}`` over both storages (names are unique across them here)."""
+    return {name: read_stored(name, alias) for alias, name in backup.media_files()}
 
 
 def report_text(plan_slug):
@@ -134,8 +135,12 @@ def test_the_archive_holds_rows_files_and_a_manifest(site, tmp_path):
     assert {entry["name"]: entry["sha256"] for entry in manifest["files"]} == {
         name: hashlib.sha256(body).hexdigest() for name, body in stored_files().items()
     }
+    folders = {"default": "media", "public": "media-public"}
     for entry in manifest["files"]:
-        assert contents[f"media/{entry['name']}"] == read_stored(entry["name"])
+        member = f"{folders[entry['storage']]}/{entry['name']}"
+        assert contents[member] == read_stored(entry["name"], entry["storage"])
+    # The kit's visual goes back to the public storage, the attachment to the private one.
+    assert {entry["storage"] for entry in manifest["files"]} == {"default", "public"}
     lines = contents["database.jsonl"].decode().splitlines()
     assert not any('"model": "sessions.session"' in line for line in lines)
     assert os.stat(archive).st_mode & 0o777 == 0o600  # password hashes and TOTP secrets inside
@@ -279,12 +284,16 @@ def s3_media(settings, monkeypatch):
         s3 = boto3.client("s3", region_name="us-east-1")
 
         def use_bucket(name):
+            """Private files at the bucket's root, public ones under public/, as settings.py
+            lays them out when only S3_BUCKET is set."""
             s3.create_bucket(Bucket=name)
+            options = {"bucket_name": name, "region_name": "us-east-1"}
             settings.STORAGES = {
                 **settings.STORAGES,
-                "default": {
+                "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+                "public": {
                     "BACKEND": "storages.backends.s3.S3Storage",
-                    "OPTIONS": {"bucket_name": name, "region_name": "us-east-1"},
+                    "OPTIONS": {**options, "location": "public"},
                 },
             }
 
@@ -297,12 +306,21 @@ def test_media_on_s3_go_through_the_storage_api(s3_media, tmp_path):
     populated_site()
     files = stored_files()
     assert len(files) == 2
+    keys = {item["Key"] for item in boto3_objects("media-before")}
+    assert len(keys) == 2 and sum(key.startswith("public/") for key in keys) == 1
     archive, _said = back_up(tmp_path)
     call_command("flush", interactive=False)
     s3_media("media-after")
     assert stored_files() == {}
     call_command("restore", str(archive), stdout=io.StringIO())
     assert stored_files() == files
+    assert {item["Key"] for item in boto3_objects("media-after")} == keys
+
+
+def boto3_objects(bucket):
+    import boto3
+
+    return boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=bucket)["Contents"]
 
 
 def production_env(tmp_path):

@@ -20,7 +20,7 @@ RUN django-admin compilemessages -v0 && python -m compileall -q .
 
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/opt/venv/bin:$PATH
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH=/opt/venv/bin:$PATH WEB_HOST=0.0.0.0
 # WeasyPrint's libraries and the PDF fonts, as `make serve` installs them, without Debian's
 # recommended extras; fontconfig builds the font cache once here rather than in each worker.
 # (WeasyPrint reads images with Pillow: no gdk-pixbuf, so no MIME database to add.)

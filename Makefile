@@ -10,8 +10,13 @@ PYTEST_ARGS ?=
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# What the portal needs to run (make demo, make serve), then the tools to test it (make test).
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
@@ -25,7 +30,7 @@ system:
 runtime:
 	PYTHON=$(PYTHON) scripts/system-packages runtime
 
-messages: install
+messages: $(VENV)/.runtime
 	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv -v0
 
 demo: system messages
@@ -42,7 +47,7 @@ serve: runtime messages
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile
 
-test: system messages
+test: system install messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -53,7 +58,7 @@ lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: messages
+bench: install messages
 	PORTAL_DEMO=1 $(BIN)/python manage.py bench
 	PORTAL_DEMO=1 $(BIN)/python manage.py bench_report
 

@@ -1,10 +1,12 @@
 """gunicorn, as `make serve` and the container run it. Every value can be overridden from the
-environment (PORT, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT, FORWARDED_ALLOW_IPS)."""
+environment (WEB_HOST, PORT, WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT, FORWARDED_ALLOW_IPS)."""
 
 import multiprocessing
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Loopback by default: the TLS proxy on the same machine is the only way in (the container
+# image sets WEB_HOST=0.0.0.0, its port being published on the host's loopback only).
+bind = f"{os.environ.get('WEB_HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 # Threaded workers: a report download or a slow client holds a thread, not a process. Two
 # processes per CPU plus one, four threads each: 20 requests at once on two CPUs.
 worker_class = "gthread"

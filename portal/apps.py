@@ -7,6 +7,17 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portail")
 
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from portal.site_domain import site_sync
+
+        # After django.contrib.sites made its default "example.com" (portal comes later).
+        post_migrate.connect(
+            site_sync, sender=apps.get_app_config("sites"), dispatch_uid="portal.site_sync"
+        )
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin, on the portal's site (``portal.admin``)."""

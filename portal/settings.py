@@ -17,12 +17,17 @@ from portal import production
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def env(name, default=None):
+    """A variable's value; empty counts as unset (as an `.env` file leaves a blank line)."""
+    return os.environ.get(name, "").strip() or default
+
+
 def env_bool(name, default=False):
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return env(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -30,7 +35,7 @@ DEMO = env_bool("PORTAL_DEMO", False)
 TESTING = env_bool("PORTAL_TESTING", False)
 PRODUCTION = not (DEBUG or DEMO or TESTING)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", production.DEVELOPMENT_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY", production.DEVELOPMENT_SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -106,9 +111,12 @@ TEMPLATES = [
     }
 ]
 
+# Connections are kept a minute and checked before reuse, so a database restart costs no error.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,7 +142,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 # Hashed, compressed static files served by WhiteNoise with far-future cache headers; runserver
 # (DEBUG) and the tests read them from the source folders as they are.
 # Outside production WhiteNoise reads the source folders on each request (no collectstatic).
@@ -154,18 +162,18 @@ STORAGES = {
 # stream them after their checks. With S3_BUCKET, both go to an S3-compatible bucket instead:
 # private objects (no ACL) reached through a signed address that lasts five minutes, handed out
 # by the view after its check; public ones under public/ (or in S3_PUBLIC_BUCKET), readable
-# without a signature (S3_PUBLIC_ACL, or empty where the provider refuses ACLs and a bucket
+# without a signature (S3_PUBLIC_ACL, or `none` where the provider refuses ACLs and a bucket
 # policy opens public/ instead), on S3_CUSTOM_DOMAIN if given.
-if os.environ.get("S3_BUCKET"):
+if env("S3_BUCKET"):
     _s3 = {
         option: value
         for option, value in {
-            "bucket_name": os.environ["S3_BUCKET"],
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL"),
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID"),
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY"),
-            "region_name": os.environ.get("S3_REGION"),
-            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE"),
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL"),
+            "access_key": env("S3_ACCESS_KEY_ID"),
+            "secret_key": env("S3_SECRET_ACCESS_KEY"),
+            "region_name": env("S3_REGION"),
+            "addressing_style": env("S3_ADDRESSING_STYLE"),
         }.items()
         if value  # unset: the SDK's own default (AWS_* variables, the machine's role, AWS)
     }
@@ -183,11 +191,13 @@ if os.environ.get("S3_BUCKET"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_s3,
-            "bucket_name": os.environ.get("S3_PUBLIC_BUCKET") or _s3["bucket_name"],
-            "location": "" if os.environ.get("S3_PUBLIC_BUCKET") else "public",
-            "default_acl": os.environ.get("S3_PUBLIC_ACL", "public-read") or None,
+            "bucket_name": env("S3_PUBLIC_BUCKET") or _s3["bucket_name"],
+            "location": "" if env("S3_PUBLIC_BUCKET") else "public",
+            "default_acl": None
+            if env("S3_PUBLIC_ACL", "public-read").lower() == "none"
+            else env("S3_PUBLIC_ACL", "public-read"),
             "querystring_auth": False,
-            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
             # Opened straight from the bucket, a kit file downloads under its own name.
             "object_parameters": {"ContentDisposition": "attachment"},
         },
@@ -218,28 +228,31 @@ PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600  # invitation links last a week
 # Every message is queued as a task (common/mail.py) in the transaction that asks for it, then
 # delivered by the worker through EMAIL_DELIVERY_BACKEND, retried when the server fails.
 EMAIL_BACKEND = "common.mail.QueuedEmailBackend"
-EMAIL_DELIVERY_BACKEND = os.environ.get(
+EMAIL_DELIVERY_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if "EMAIL_HOST" in os.environ
+    if env("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tables immigration <noreply@localhost>")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that accepts and never answers must not hold the worker: fail, and retry later.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tables immigration <noreply@localhost>")
 
 # One cache for every worker and process (allauth's login throttles, the TOTP replay guard,
 # cached reports): Redis when REDIS_URL is set, otherwise a table of the database
 # (`manage.py createcachetable`, run by `make serve`). Development keeps a per-process cache.
-if os.environ.get("REDIS_URL"):
+if env("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": env("REDIS_URL"),
         }
     }
 elif PRODUCTION:
@@ -269,7 +282,10 @@ if not DEBUG and not DEMO:
 if env_bool("HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000"))
+    # The client's address for allauth's login throttles is the one the proxy saw, not the
+    # proxy's own (which every visitor would share).
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
 
 # One line per event on stdout, with the request id (X-Request-ID, or a new one) and user id;
 # workflow and import events go to the "audit" logger with their action.
@@ -283,8 +299,9 @@ LOGGING = {
     },
     "formatters": {
         "line": {
+            "()": "portal.logs.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s request=%(correlation_id)s "
-            "user=%(user_id)s %(message)s"
+            "user=%(user_id)s %(message)s",
         }
     },
     "handlers": {
@@ -295,16 +312,18 @@ LOGGING = {
             "formatter": "line",
         }
     },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "WARNING")},
     "loggers": {
         "audit": {"level": "INFO"},
         "django_tasks_db": {"level": "INFO"},
         "gunicorn.error": {"level": "INFO"},
+        # A request for another host name is refused with 400; a bot's probe is no error.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
 }
 
-if os.environ.get("SENTRY_DSN"):
-    production.init_sentry(os.environ["SENTRY_DSN"], os.environ)
+if env("SENTRY_DSN"):
+    production.init_sentry(env("SENTRY_DSN"), os.environ)
 
 if PRODUCTION:
     production.refuse_unsafe(globals(), os.environ)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -152,8 +153,29 @@ def test_backup_to_a_named_file_leaves_nothing_half_written(site, tmp_path):
         "backup", output=str(tmp_path / "backups" / "nightly.tar.gz"), stdout=io.StringIO()
     )
     assert [path.name for path in (tmp_path / "backups").iterdir()] == ["nightly.tar.gz"]
-    with pytest.raises(CommandError, match="Impossible d'écrire"):
+    with pytest.raises(CommandError, match="no-such-folder n'existe pas : créez-le"):
         call_command("backup", output=str(tmp_path / "no-such-folder" / "x.tar.gz"))
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    if os.geteuid() != 0:  # root writes anywhere
+        with pytest.raises(CommandError, match="Impossible d'écrire"):
+            call_command("backup", output=str(locked / "x.tar.gz"))
+
+
+def test_a_folder_given_with_its_slash_is_made_and_each_night_adds_an_archive(site, tmp_path):
+    folder = tmp_path / "var" / "backups" / "tables-immigration"
+    for second in ("01", "02"):
+        with mock.patch.object(
+            backup,
+            "archive_filename",
+            return_value=f"tables-immigration-20261124-0300{second}.tar.gz",
+        ):
+            call_command("backup", output=f"{folder}/", stdout=io.StringIO())
+    assert folder.is_dir() and oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "tables-immigration-20261124-030001.tar.gz",
+        "tables-immigration-20261124-030002.tar.gz",
+    ]
 
 
 def test_backup_to_stdout(site, capsysbinary):

@@ -18,14 +18,14 @@ INTERNAL = {"PORTAL_TESTING"}
 READS = [
     r"""environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""",
     r"""environ\[\s*["']([A-Z][A-Z0-9_]*)["']""",
-    r"""env_(?:bool|list)\(\s*["']([A-Z][A-Z0-9_]*)["']""",
+    r"""\benv(?:_bool|_list)?\(\s*["']([A-Z][A-Z0-9_]*)["']""",
     r"""["']([A-Z][A-Z0-9_]*)["']\s+in\s+(?:os\.)?environ""",
 ]
 
 
 def variables_read():
     """Every environment variable portal/settings.py, portal/production.py and gunicorn read."""
-    names = {"DATABASE_URL"}  # read by dj_database_url.config()
+    names = set()
     for path in ("portal/settings.py", "portal/production.py", "gunicorn.conf.py"):
         source = (ROOT / path).read_text()
         for pattern in READS:

@@ -183,3 +183,56 @@ def test_log_lines_carry_request_id_user_id_and_the_action(client, plan_a, table
         " INFO audit request=0123456789abcdef0123456789abcdef "
         f"user={coordinator.pk} action=activity.approved activity={activity.pk}"
     )
+
+
+@pytest.mark.django_db
+def test_the_site_is_named_from_site_url_after_migrate(settings):
+    from django.contrib.sites.models import Site
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://portail.tables.example"
+    call_command("migrate", verbosity=0)
+    site = Site.objects.get_current()
+    assert (site.domain, site.name) == ("portail.tables.example", "Tables immigration")
+
+
+@pytest.mark.django_db
+def test_password_reset_mail_names_the_portal_not_example_com(client, settings):
+    from django.contrib.sites.models import Site
+    from django.core import mail
+
+    from portal.site_domain import site_sync
+    from tests.factories import UserFactory
+
+    settings.SITE_URL = "https://portail.tables.example"
+    site_sync()
+    user = UserFactory(email="partenaire@example.org")
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    [message] = mail.outbox
+    assert "example.com" not in message.body
+    assert "Tables immigration" in message.body
+    assert Site.objects.get_current().domain in message.body
+
+
+def test_the_worker_rides_out_a_database_restart(monkeypatch, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django.core.management import call_command
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from portal.management.commands import worker
+
+    runs = []
+
+    def run(self):
+        runs.append(1)
+        if len(runs) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(db_worker.Worker, "run", run)
+    monkeypatch.setattr(worker, "RECONNECT_SECONDS", 0)
+    call_command("worker", reload=False, startup_delay=False)
+    assert len(runs) == 2

@@ -147,7 +147,7 @@ def test_s3_settings_build_a_private_and_a_public_storage():
 
 def test_a_public_bucket_and_a_provider_without_acls():
     public = settings_storages(
-        S3_BUCKET=BUCKET, S3_PUBLIC_BUCKET="portail-public", S3_PUBLIC_ACL=""
+        S3_BUCKET=BUCKET, S3_PUBLIC_BUCKET="portail-public", S3_PUBLIC_ACL="none"
     )["public"]["OPTIONS"]
     assert (public["bucket_name"], public["location"]) == ("portail-public", "")
     assert public["default_acl"] is None

@@ -32,8 +32,18 @@ class Command(BaseCommand):
             self._report(manifest, "stdout", started, self.stderr)
             return
         path = Path(output)
+        if output.endswith(("/", os.sep)):  # a folder, by its trailing slash: made if missing
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
         if path.is_dir():
             path = path / backup.archive_filename()
+        elif not path.parent.is_dir():
+            raise CommandError(
+                _(
+                    "Le dossier %(folder)s n'existe pas : créez-le, ou terminez --output par / "
+                    "pour qu'il soit créé."
+                )
+                % {"folder": path.parent}
+            )
         partial = path.with_name(path.name + ".partial")
         try:
             # The archive holds password hashes and two-factor secrets: its owner's only.

@@ -1,10 +1,17 @@
-"""``manage.py worker``: django-tasks-db's ``db_worker``, with a heartbeat for /healthz."""
+"""``manage.py worker``: django-tasks-db's ``db_worker``, with a heartbeat for /healthz, and
+riding out a database restart instead of exiting (and taking `make serve` down with it)."""
 
+import logging
 import threading
+import time
 
+from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from portal import health
+
+logger = logging.getLogger(__name__)
+RECONNECT_SECONDS = 5
 
 
 def _beat_forever(stop):
@@ -23,6 +30,18 @@ class Command(DBWorkerCommand):
         stop = threading.Event()
         threading.Thread(target=_beat_forever, args=(stop,), daemon=True).start()
         try:
-            return super().handle(*args, **options)
+            while True:
+                try:
+                    return super().handle(*args, **options)
+                except (OperationalError, InterfaceError):
+                    if options.get("batch"):
+                        raise
+                    logger.warning(
+                        "The database is unreachable; the worker tries again in %d s.",
+                        RECONNECT_SECONDS,
+                        exc_info=True,
+                    )
+                    connections.close_all()
+                    time.sleep(RECONNECT_SECONDS)
         finally:
             stop.set()

@@ -24,6 +24,7 @@ from accountability.data import FULL, report_data
 from accountability.progress import Status
 from accountability.services import pdf_from_html, report_file_prepare, source_digest
 from common.formatting import format_date
+from common.spreadsheets import neutralise_dataset, spreadsheet_export
 
 PDF, XLSX, HTML = "pdf", "xlsx", "html"
 CONTENT_TYPES = {
@@ -126,8 +127,12 @@ def report_xlsx(request):
             request.plan, request.period, variant=request.variant, annual=request.annual
         )
         book = _workbook(data)
+    for sheet in book.sheets():
+        neutralise_dataset(sheet)  # before the digest: a file cached unescaped is not served
     rows = [[sheet.title, sheet.headers, [list(row) for row in sheet]] for sheet in book.sheets()]
-    return _cached(request, XLSX, json.dumps(rows, default=str), lambda: book.export("xlsx"))
+    return _cached(
+        request, XLSX, json.dumps(rows, default=str), lambda: spreadsheet_export(book, XLSX)
+    )
 
 
 def _workbook(data):

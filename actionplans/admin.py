@@ -1,9 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
@@ -23,10 +23,11 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
-from actionplans.resources import MeasureResource
+from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from common.formatting import format_hours, format_money
 from common.responses import file_response
+from common.spreadsheets import SpreadsheetError
 from partners.models import Table
 
 
@@ -167,6 +168,7 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     """Measures; "Importer" takes back a plan spreadsheet exported from the plan page."""
 
     resource_classes = [MeasureResource]
+    import_formats = [SheetXLSX, SheetCSV]  # what the plan page exports, read within bounds
     import_form_class = PlanSheetImportForm
     confirm_form_class = PlanSheetConfirmForm
     list_display = ["number", "short_title", "plan", "schedule_text", "outside_pac", "total"]
@@ -200,6 +202,28 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
 
     def has_import_permission(self, request):
         return request.user.has_perm("actionplans.change_measure")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """Say what is wrong with the file, not which exception reading it raised."""
+        if isinstance(e, SpreadsheetError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+        elif isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _("Ce fichier n'est pas du texte UTF-8 : enregistrez-le en CSV UTF-8 ou en .xlsx."),
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        """The confirmation step reads the file again, in the format the form names."""
+        try:
+            return super().process_import(request, **kwargs)
+        except (SpreadsheetError, UnicodeDecodeError) as error:
+            for message in getattr(error, "messages", [_("Ce fichier est illisible.")]):
+                messages.error(request, message)
+            return redirect("admin:actionplans_measure_import")
 
     def _editable_plans(self, request):
         return Plan.objects.managed_by(request.user).select_related("table")

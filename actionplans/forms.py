@@ -6,6 +6,7 @@ from actionplans.imports.documents import preview_document
 from actionplans.imports.parsing import PlanParseError, check_size
 from actionplans.models import Indicator, Plan
 from actionplans.services import indicator_targets_set
+from common.spreadsheets import MAX_SPREADSHEET_BYTES
 
 WHOLE_PLAN_FIELD = "target_plan"
 
@@ -126,6 +127,18 @@ class PlanSheetImportForm(ImportForm):
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.fields["import_file"].help_text = _("Tableur .xlsx ou .csv, %(size)s Mo au plus.") % {
+            "size": MAX_SPREADSHEET_BYTES // 2**20
+        }
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload is not None and upload.size > MAX_SPREADSHEET_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse la taille maximale de %(size)s Mo.")
+                % {"size": MAX_SPREADSHEET_BYTES // 2**20}
+            )
+        return upload
 
 
 class PlanSheetConfirmForm(ConfirmImportForm):

@@ -5,10 +5,15 @@ its own fields, its schedule as plan years, its first budget line, and its indic
 their targets per plan year (one line per indicator inside the cell). Importing a file back
 updates measures of the chosen plan, matched by number; a row equal to what the plan holds
 is skipped, so an unchanged file changes nothing.
+
+Files come in through :class:`SheetCSV` and :class:`SheetXLSX`, which read them with
+``common.spreadsheets`` (archive checked, rows and columns bounded) instead of handing them to
+tablib whole; cells that the export neutralised (``'=…``) are read back as they were.
 """
 
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -16,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.fields import Field
+from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget
 
 from actionplans.models import Indicator, Measure
 from actionplans.numbers import read_number
 from actionplans.services import measure_sheet_update
-from common import audit
+from common import audit, spreadsheets
 
 NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
 
@@ -119,6 +125,76 @@ def _targets(year_id):
     return read
 
 
+MAX_LISTED_CELLS = 10
+
+
+def _blank(value):
+    return value is None or value == ""
+
+
+def _dataset(rows):
+    """A tablib dataset of ``rows``: the first is the header row; blank rows are left out and
+    short rows padded."""
+    dataset = tablib.Dataset()
+    rows = list(rows)
+    headers = list(rows[0]) if rows else []
+    while headers and _blank(headers[-1]):
+        headers.pop()
+    if not headers:
+        return dataset
+    dataset.headers = headers
+    width = len(headers)
+    for number, row in enumerate(rows[1:], start=2):
+        row = list(row)
+        while row and _blank(row[-1]):
+            row.pop()
+        if not row:
+            continue
+        if len(row) > width:
+            raise spreadsheets.SpreadsheetError(
+                [
+                    _("Ligne %(row)s : plus de colonnes que la ligne d'en-tête (%(count)s).")
+                    % {"row": number, "count": width}
+                ]
+            )
+        dataset.append(row + [None] * (width - len(row)))
+    return dataset
+
+
+class SheetXLSX(base_formats.XLSX):
+    """import-export's XLSX format, read through ``common.spreadsheets``.
+
+    A formula without a computed value is refused (naming its cells) rather than read as an
+    empty cell, which here would erase the value the plan holds."""
+
+    def create_dataset(self, in_stream):
+        sheet = spreadsheets.read_xlsx(in_stream)
+        if cells := sheet.formulas_without_value:
+            listed = ", ".join(cells[:MAX_LISTED_CELLS])
+            if len(cells) > MAX_LISTED_CELLS:
+                listed += " …"
+            raise spreadsheets.SpreadsheetError(
+                [
+                    _(
+                        "Feuille %(sheet)s, cellule(s) %(cells)s : formule sans valeur calculée. "
+                        "Ouvrez le fichier dans votre tableur, enregistrez-le, puis importez-le "
+                        "de nouveau."
+                    )
+                    % {"sheet": sheet.title, "cells": listed}
+                ]
+            )
+        return _dataset(values for _number, values in sheet.rows)
+
+
+class SheetCSV(base_formats.CSV):
+    """import-export's CSV format, read through ``common.spreadsheets``."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        return _dataset(spreadsheets.read_csv(in_stream))
+
+
 class SheetField(Field):
     """A column computed from the measure (its tree, budget line, indicators): the same value
     for the export, the comparison that skips unchanged rows, and the admin's preview."""
@@ -203,6 +279,10 @@ class MeasureResource(resources.ModelResource):
 
     get_import_order = get_export_order
 
+    def export(self, queryset=None, **kwargs):
+        """The plan as a dataset whose text cells cannot run as formulas."""
+        return spreadsheets.neutralise_dataset(super().export(queryset=queryset, **kwargs))
+
     def get_queryset(self):
         return (
             Measure.objects.of_plan(self.plan)
@@ -284,6 +364,8 @@ class MeasureResource(resources.ModelResource):
         }
 
     def before_import(self, dataset, **kwargs):
+        for index in range(len(dataset)):
+            dataset[index] = [spreadsheets.unneutralise(value) for value in dataset[index]]
         expected = [str(field.column_name) for field in self._editable_fields()]
         missing = [column for column in expected if column not in (dataset.headers or [])]
         if missing:

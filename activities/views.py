@@ -1,7 +1,5 @@
 """Activity activities on the web: partners activity, coordinators review."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +17,7 @@ from activities.models import Activity, Attachment, IndicatorValue
 from activities.selectors import reportable_measures
 from common.formatting import format_date
 from common.responses import stored_file_response
+from common.spreadsheets import csv_writer
 from partners import roles
 
 ACTIVITY_RELATED = (
@@ -236,7 +235,7 @@ def activities_export(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}-activites.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             _("Date"),

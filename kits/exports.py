@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.spreadsheets import spreadsheet_export
 from kits.models import KitAdoption
 from municipalities.models import Municipality
 
@@ -100,7 +101,7 @@ def adoption_xlsx(table, lang="fr"):
                 ]
             )
         dataset.title = _("Adoption des trousses")[:31]
-        content = dataset.export("xlsx")
+        content = spreadsheet_export(dataset, "xlsx")
     return (
         f"{slugify(table.slug)}-trousses.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -4,10 +4,14 @@ Built with bulk inserts so that 100 tables × 60 measures load in seconds. Later
 their own pages to :data:`PAGES`.
 """
 
+import hashlib
+import io
 import time
 import tracemalloc
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -366,3 +370,226 @@ def run_report(*, activities=1000, out=print):
     )
     _, ms, count, _ = timed(lambda: report_xlsx(request))
     out(f"{'XLSX':<32} {ms:>11.1f} {count:>9}")
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def xlsx_cell(reference, value):
+    """One ``<c>``: a number, or inline text."""
+    if isinstance(value, int | float):
+        return f'<c r="{reference}"><v>{value}</v></c>'
+    text = escape(str(value))
+    return f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def xlsx_sheet(rows, *, dimension=None):
+    """Worksheet XML of ``rows`` (lists of values; None leaves a cell out)."""
+    from openpyxl.utils import get_column_letter
+
+    body = "".join(
+        f'<row r="{number}">'
+        + "".join(
+            xlsx_cell(f"{get_column_letter(column)}{number}", value)
+            for column, value in enumerate(row, start=1)
+            if value is not None
+        )
+        + "</row>"
+        for number, row in enumerate(rows, start=1)
+    )
+    head = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">{head}'
+        f"<sheetData>{body}</sheetData></worksheet>"
+    ).encode()
+
+
+def xlsx_bytes(sheet, *, sheet_name="Plan", shared_strings=None, parts=None):
+    """A minimal .xlsx written part by part, as spreadsheet programs and openpyxl read it.
+
+    ``sheet`` is the worksheet XML, as bytes or as an iterable of byte chunks (written as a
+    stream, so a sheet of hundreds of megabytes never sits in memory); ``shared_strings`` the
+    same for ``xl/sharedStrings.xml``; ``parts`` more members, ``{name: bytes}``."""
+    shared = (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        if shared_strings is not None
+        else ""
+    )
+    members = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{shared}</Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
+            f'<Relationship Id="rId1" Type="{RELATIONSHIPS_NS}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" '
+            f'xmlns:r="{RELATIONSHIPS_NS}"><sheets><sheet name="{escape(sheet_name)}" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELATIONSHIPS_NS}">'
+            f'<Relationship Id="rId1" Type="{RELATIONSHIPS_NS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{RELATIONSHIPS_NS}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+        **({"xl/sharedStrings.xml": shared_strings} if shared_strings is not None else {}),
+        **(parts or {}),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            if isinstance(content, str):
+                content = content.encode()
+            if isinstance(content, bytes):
+                archive.writestr(name, content)
+                continue
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in content:
+                    member.write(chunk)
+    return buffer.getvalue()
+
+
+def _noise(size):
+    """``size`` bytes of hexadecimal text that compresses about 2:1, the same on every run."""
+    chunks, seed, length = [], b"bench", 0
+    while length < size:
+        seed = hashlib.sha256(seed).digest()
+        chunks.append(seed.hex().encode())
+        length += 64
+    return b"".join(chunks)[:size]
+
+
+def _repeated(head, row, count, tail, per_chunk=1000):
+    yield head
+    for start in range(0, count, per_chunk):
+        yield row * min(per_chunk, count - start)
+    yield tail
+
+
+SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+SHEET_TAIL = "</sheetData></worksheet>"
+PLAN_ROWS = [
+    ["AXE 1 : Accueil"],
+    ["Objectif spécifique 1.1 : Accueillir"],
+    ["1.1.1 Organiser une fête", "MRC", "Ans 1-2", "1 000 $", "", "", "Nb", "1"],
+]
+
+
+def hostile_workbooks():
+    """``{name: (bytes, refused)}``: workbooks built to exhaust a reader, each smaller than the
+    5 Mo upload limit, and whether the import must refuse it (a lying ``<dimension>`` is
+    read, within bounds). Used by ``make bench`` and ``tests/hostile``."""
+    inline_row = (
+        b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"
+    )  # 1 Ko that deflate shrinks to a few bytes
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    return {
+        "Feuille de 300 Mo une fois décompressée": (
+            xlsx_bytes(
+                _repeated(
+                    SHEET_HEAD.encode(), inline_row, 300_000, SHEET_TAIL.encode(), per_chunk=1000
+                )
+            ),
+            True,
+        ),
+        "Taux de compression de 1 000 pour 1": (
+            xlsx_bytes(_repeated(SHEET_HEAD.encode(), inline_row * 10, 2_000, SHEET_TAIL.encode())),
+            True,
+        ),
+        "Un million de lignes annoncées": (
+            xlsx_sheet_bytes(PLAN_ROWS, dimension="A1:XFD1048576"),
+            False,
+        ),
+        "Une cellule en XFD1048576": (
+            xlsx_bytes(
+                (
+                    SHEET_HEAD
+                    + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                    + SHEET_TAIL
+                ).encode()
+            ),
+            True,
+        ),
+        "6 000 lignes": (xlsx_sheet_bytes([[f"Ligne {n}"] for n in range(6000)]), True),
+        "150 colonnes": (xlsx_sheet_bytes([[f"Colonne {n}" for n in range(150)]]), True),
+        "300 000 éléments hors des lignes": (
+            xlsx_bytes(
+                f'<worksheet xmlns="{MAIN_NS}"><sheetData/>'.encode()
+                + b"".join(b'<x a="' + _noise(8) + str(n).encode() + b'"/>' for n in range(300_000))
+                + b"</worksheet>"
+            ),
+            True,
+        ),
+        "Une cellule de 5 000 fragments": (
+            xlsx_bytes(
+                (
+                    SHEET_HEAD
+                    + '<row r="1"><c r="A1" t="inlineStr"><is>'
+                    + "<r><t>x</t></r>" * 5000
+                    + "</is></c></row>"
+                    + SHEET_TAIL
+                ).encode()
+            ),
+            True,
+        ),
+        "600 000 textes partagés": (
+            xlsx_bytes(
+                xlsx_sheet([["x"]]),
+                shared_strings=(
+                    f'<sst xmlns="{MAIN_NS}">'.encode()
+                    + b"".join(b"<si><t>%d</t></si>" % n for n in range(600_000))
+                    + b"</sst>"
+                ),
+            ),
+            True,
+        ),
+        "Styles de 6 Mo": (
+            xlsx_bytes(
+                xlsx_sheet(PLAN_ROWS),
+                parts={
+                    "xl/styles.xml": f'<styleSheet xmlns="{MAIN_NS}"><!-- '.encode()
+                    + _noise(6 * 2**20)
+                    + b" --></styleSheet>"
+                },
+            ),
+            True,
+        ),
+        "Entités XML en cascade": (
+            xlsx_bytes(
+                (
+                    f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{laughs}]>'
+                    + SHEET_HEAD.split("?>", 1)[1]
+                    + '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+                    + SHEET_TAIL
+                ).encode()
+            ),
+            True,
+        ),
+        "2 000 parties": (
+            xlsx_bytes(
+                xlsx_sheet(PLAN_ROWS),
+                parts={f"customXml/item{n}.xml": b"<a/>" for n in range(2000)},
+            ),
+            True,
+        ),
+    }
+
+
+def xlsx_sheet_bytes(rows, **kwargs):
+    return xlsx_bytes(xlsx_sheet(rows, **kwargs))

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from actionplans.models import Axis, Indicator, Measure, Objective
 from actionplans.resources import MeasureResource
+from common.spreadsheets import spreadsheet_export
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -140,5 +141,7 @@ def plan_export(plan, file_format, lang="fr"):
         else:
             resource = MeasureResource(plan=plan)
             dataset = resource.export(queryset=resource.get_queryset())
-            content = dataset.xlsx if file_format == "xlsx" else dataset.csv.encode("utf-8-sig")
+            content = spreadsheet_export(dataset, file_format)
+            if file_format == "csv":
+                content = content.encode("utf-8-sig")
     return f"{plan.slug}.{file_format}", CONTENT_TYPES[file_format], content

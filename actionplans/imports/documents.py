@@ -1,6 +1,6 @@
 """The plan document import as coordinators use it: read and preview, then create in one step."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,17 +14,21 @@ from actionplans.services import plan_import
 class ImportPreview:
     parsed: parsing.ParsedPlan
     source: str  # the document as tab-separated text, carried to the confirmation step
+    warnings: list = field(default_factory=list)  # about the file itself: cells left out
 
 
 def preview_document(*, data=None, text=None):
     """Parse an uploaded document (bytes) or pasted text; raises PlanParseError."""
+    warnings = []
     if data is not None:
-        rows = parsing.rows_from_document(data)
+        rows, warnings = parsing.rows_from_document(data)
     elif text and text.strip():
         rows = parsing.rows_from_text(text)
     else:
         raise parsing.PlanParseError([_("Le document est vide.")])
-    return ImportPreview(parsed=parsing.parse_rows(rows), source=parsing.rows_as_text(rows))
+    return ImportPreview(
+        parsed=parsing.parse_rows(rows), source=parsing.rows_as_text(rows), warnings=warnings
+    )
 
 
 def unique_plan_slug(title):

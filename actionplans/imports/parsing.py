@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from actionplans.numbers import read_number, to_decimal
+from common import spreadsheets
 
 MONTHS = {
     "janvier": 1,
@@ -554,24 +555,17 @@ def _cell_text(value):
 
 
 def rows_from_xlsx(data):
-    """The first sheet of an .xlsx workbook as ``[(row number, [cell text, …]), …]``."""
-    import io
-    import zipfile
+    """The first sheet of an .xlsx workbook as ``([(row number, [cell text, …]), …], warnings)``.
 
-    from openpyxl import load_workbook
-
+    The archive is checked before openpyxl opens it (``common.spreadsheets``): a workbook that
+    inflates too far or holds too many rows or columns is refused with a message saying so. A
+    formula without a computed value reads as an empty cell and is a warning naming it."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise PlanParseError([_("Ce classeur .xlsx est illisible.")]) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(value) for value in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
+        sheet = spreadsheets.read_xlsx(data, spreadsheets.Limits(max_bytes=MAX_DOCUMENT_BYTES))
+    except spreadsheets.SpreadsheetError as error:
+        raise PlanParseError(error.messages) from error
+    rows = [(number, [_cell_text(value) for value in values]) for number, values in sheet.rows]
+    return rows, sheet.formula_warnings()
 
 
 def text_from_bytes(data):
@@ -600,13 +594,14 @@ def check_size(size):
 
 
 def rows_from_document(data):
-    """Rows of an uploaded plan document: an .xlsx workbook, or text copied from Word or a PDF."""
+    """``(rows, warnings)`` of an uploaded plan document: an .xlsx workbook, or text copied
+    from Word or a PDF."""
     check_size(len(data))
     if not data.strip():
         raise PlanParseError([_("Le document est vide.")])
     if data.startswith(XLSX_MAGIC):
         return rows_from_xlsx(data)
-    return rows_from_text(text_from_bytes(data))
+    return rows_from_text(text_from_bytes(data)), []
 
 
 def rows_as_text(rows):

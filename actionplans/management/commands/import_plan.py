@@ -46,6 +46,8 @@ class Command(BaseCommand):
             preview = preview_document(data=data)
         except PlanParseError as error:
             raise CommandError("\n".join(error.messages)) from error
+        for warning in preview.warnings:
+            self.stderr.write(warning)
         if start_date is None and preview.parsed.start_date is None:
             raise CommandError(_("Le document ne donne pas les dates du plan : utilisez --start."))
         try:

@@ -216,6 +216,21 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not context.get("fields_list"):
+            # import-export lists the columns only when the file could be read; list them
+            # beside the refusal too, where they help most.
+            resource = MeasureResource(**self.get_import_resource_kwargs(request))
+            context["fields_list"] = [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for field in resource.get_user_visible_fields()],
+                )
+            ]
+        return response
+
     def process_import(self, request, **kwargs):
         """The confirmation step reads the file again, in the format the form names."""
         try:

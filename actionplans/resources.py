@@ -23,7 +23,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
-from import_export.widgets import BooleanWidget
+from import_export.widgets import BooleanWidget, CharWidget
 
 from actionplans.models import Indicator, Measure
 from actionplans.numbers import read_number
@@ -72,7 +72,7 @@ def _canonical(value):
         return ""
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
-    text = str(value).strip().replace("\r\n", "\n")
+    text = str(value).strip().replace("\r\n", "\n").replace("\r", "\n")  # XML reads \r as \n
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -133,31 +133,21 @@ def _blank(value):
 
 
 def _dataset(rows):
-    """A tablib dataset of ``rows``: the first is the header row; blank rows are left out and
-    short rows padded."""
+    """A tablib dataset of ``rows``: the first is the header row; blank rows are left out, and
+    every row is as wide as the widest (a column without a header is not imported)."""
     dataset = tablib.Dataset()
-    rows = list(rows)
-    headers = list(rows[0]) if rows else []
-    while headers and _blank(headers[-1]):
-        headers.pop()
-    if not headers:
-        return dataset
-    dataset.headers = headers
-    width = len(headers)
-    for number, row in enumerate(rows[1:], start=2):
-        row = list(row)
+    rows = [list(row) for row in rows]
+    for row in rows:
         while row and _blank(row[-1]):
             row.pop()
-        if not row:
-            continue
-        if len(row) > width:
-            raise spreadsheets.SpreadsheetError(
-                [
-                    _("Ligne %(row)s : plus de colonnes que la ligne d'en-tête (%(count)s).")
-                    % {"row": number, "count": width}
-                ]
-            )
-        dataset.append(row + [None] * (width - len(row)))
+    if not rows or not rows[0]:
+        return dataset
+    width = max(len(row) for row in rows)
+    headers, *rows = rows
+    dataset.headers = headers + [""] * (width - len(headers))
+    for row in rows:
+        if row:
+            dataset.append(row + [None] * (width - len(row)))
     return dataset
 
 
@@ -212,12 +202,18 @@ class MeasureResource(resources.ModelResource):
     objective = SheetField(
         _objective, column_name=gettext_lazy("Objectif spécifique"), readonly=True
     )
-    number = Field(attribute="number", column_name=gettext_lazy("Numéro"))
-    title = Field(attribute="title", column_name=gettext_lazy("Moyen d'action"))
-    responsibility = Field(
-        attribute="responsibility", column_name=gettext_lazy("Responsables et partenaires")
+    number = Field(attribute="number", column_name=gettext_lazy("Numéro"), widget=CharWidget())
+    title = Field(
+        attribute="title", column_name=gettext_lazy("Moyen d'action"), widget=CharWidget()
     )
-    schedule_text = Field(attribute="schedule_text", column_name=gettext_lazy("Échéance"))
+    responsibility = Field(
+        attribute="responsibility",
+        column_name=gettext_lazy("Responsables et partenaires"),
+        widget=CharWidget(),  # an empty cell is an empty text, not NULL
+    )
+    schedule_text = Field(
+        attribute="schedule_text", column_name=gettext_lazy("Échéance"), widget=CharWidget()
+    )
     years = SheetField(_years, column_name=gettext_lazy("Années du plan"))
     is_continuous = Field(
         attribute="is_continuous",

@@ -77,8 +77,11 @@ def neutralise(value):
 
 
 def unneutralise(value):
-    """The inverse of :func:`neutralise`, for a file exported here and imported back."""
-    if isinstance(value, str) and value.startswith("'") and neutralise(value[1:]) == value:
+    """The inverse of :func:`neutralise`, for a file exported here and imported back (an
+    .xlsx brings a neutralised carriage return back as a line feed: XML reads it so)."""
+    if not isinstance(value, str) or not value.startswith("'"):
+        return value
+    if value.startswith("'\n") or neutralise(value[1:]) == value:
         return value[1:]
     return value
 
@@ -396,9 +399,11 @@ def _sheets(archive, members, limits):
     if workbook not in members:
         raise _Refused(_("Ce fichier n'est pas un classeur .xlsx."))
     relationships = _relationships(archive, members, workbook, limits)
-    sheets = []
+    sheets, roots = [], []
 
     def collect(local, attrs):
+        if not roots:
+            roots.append(local)
         if local != "sheet":
             return
         relation = next((value for key, value in attrs.items() if key.endswith(" id")), None)
@@ -407,6 +412,8 @@ def _sheets(archive, members, limits):
             sheets.append((attrs.get("name", ""), target))
 
     _scan_part(archive, members[workbook], _part_label(workbook), limits, collect)
+    if roots != ["workbook"]:  # another Office document (a .docx renamed…)
+        raise _Refused(_("Ce fichier n'est pas un classeur .xlsx."))
     shared = next(
         (target for kind, target in relationships.values() if kind.endswith(SHARED_STRINGS)),
         None,

@@ -4,6 +4,7 @@ Built with bulk inserts so that 100 tables × 60 measures load in seconds. Later
 their own pages to :data:`PAGES`.
 """
 
+import functools
 import hashlib
 import io
 import time
@@ -491,105 +492,98 @@ PLAN_ROWS = [
 ]
 
 
-def hostile_workbooks():
-    """``{name: (bytes, refused)}``: workbooks built to exhaust a reader, each smaller than the
-    5 Mo upload limit, and whether the import must refuse it (a lying ``<dimension>`` is
-    read, within bounds). Used by ``make bench`` and ``tests/hostile``."""
-    inline_row = (
-        b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"
-    )  # 1 Ko that deflate shrinks to a few bytes
-    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
-    return {
-        "Feuille de 300 Mo une fois décompressée": (
-            xlsx_bytes(
-                _repeated(
-                    SHEET_HEAD.encode(), inline_row, 300_000, SHEET_TAIL.encode(), per_chunk=1000
-                )
-            ),
-            True,
-        ),
-        "Taux de compression de 1 000 pour 1": (
-            xlsx_bytes(_repeated(SHEET_HEAD.encode(), inline_row * 10, 2_000, SHEET_TAIL.encode())),
-            True,
-        ),
-        "Un million de lignes annoncées": (
-            xlsx_sheet_bytes(PLAN_ROWS, dimension="A1:XFD1048576"),
-            False,
-        ),
-        "Une cellule en XFD1048576": (
-            xlsx_bytes(
-                (
-                    SHEET_HEAD
-                    + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-                    + SHEET_TAIL
-                ).encode()
-            ),
-            True,
-        ),
-        "6 000 lignes": (xlsx_sheet_bytes([[f"Ligne {n}"] for n in range(6000)]), True),
-        "150 colonnes": (xlsx_sheet_bytes([[f"Colonne {n}" for n in range(150)]]), True),
-        "300 000 éléments hors des lignes": (
-            xlsx_bytes(
-                f'<worksheet xmlns="{MAIN_NS}"><sheetData/>'.encode()
-                + b"".join(b'<x a="' + _noise(8) + str(n).encode() + b'"/>' for n in range(300_000))
-                + b"</worksheet>"
-            ),
-            True,
-        ),
-        "Une cellule de 5 000 fragments": (
-            xlsx_bytes(
-                (
-                    SHEET_HEAD
-                    + '<row r="1"><c r="A1" t="inlineStr"><is>'
-                    + "<r><t>x</t></r>" * 5000
-                    + "</is></c></row>"
-                    + SHEET_TAIL
-                ).encode()
-            ),
-            True,
-        ),
-        "600 000 textes partagés": (
-            xlsx_bytes(
-                xlsx_sheet([["x"]]),
-                shared_strings=(
-                    f'<sst xmlns="{MAIN_NS}">'.encode()
-                    + b"".join(b"<si><t>%d</t></si>" % n for n in range(600_000))
-                    + b"</sst>"
-                ),
-            ),
-            True,
-        ),
-        "Styles de 6 Mo": (
-            xlsx_bytes(
-                xlsx_sheet(PLAN_ROWS),
-                parts={
-                    "xl/styles.xml": f'<styleSheet xmlns="{MAIN_NS}"><!-- '.encode()
-                    + _noise(6 * 2**20)
-                    + b" --></styleSheet>"
-                },
-            ),
-            True,
-        ),
-        "Entités XML en cascade": (
-            xlsx_bytes(
-                (
-                    f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{laughs}]>'
-                    + SHEET_HEAD.split("?>", 1)[1]
-                    + '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
-                    + SHEET_TAIL
-                ).encode()
-            ),
-            True,
-        ),
-        "2 000 parties": (
-            xlsx_bytes(
-                xlsx_sheet(PLAN_ROWS),
-                parts={f"customXml/item{n}.xml": b"<a/>" for n in range(2000)},
-            ),
-            True,
-        ),
-    }
-
-
 def xlsx_sheet_bytes(rows, **kwargs):
     return xlsx_bytes(xlsx_sheet(rows, **kwargs))
+
+
+INLINE_ROW = b'<row><c t="inlineStr"><is><t>' + b"A" * 1000 + b"</t></is></c></row>"  # 1 Ko
+LAUGHS = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+
+
+def _sheet_of(body):
+    return (SHEET_HEAD + body + SHEET_TAIL).encode()
+
+
+def _inflated_sheet():
+    """300 Mo of the same row once inflated, under a megabyte compressed."""
+    return xlsx_bytes(_repeated(SHEET_HEAD.encode(), INLINE_ROW, 300_000, SHEET_TAIL.encode()))
+
+
+def _high_ratio():
+    """20 Mo inflated (under the total limit), compressed several hundred times."""
+    return xlsx_bytes(_repeated(SHEET_HEAD.encode(), INLINE_ROW * 10, 2_000, SHEET_TAIL.encode()))
+
+
+def _elements_outside_rows():
+    return xlsx_bytes(
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData/>'.encode()
+        + b"".join(b'<x a="%d"/>' % (n * 7919) for n in range(300_000))
+        + b"</worksheet>"
+    )
+
+
+def _shared_strings():
+    return xlsx_bytes(
+        xlsx_sheet([["x"]]),
+        shared_strings=f'<sst xmlns="{MAIN_NS}">'.encode()
+        + b"".join(b"<si><t>%d</t></si>" % n for n in range(600_000))
+        + b"</sst>",
+    )
+
+
+def _big_styles():
+    styles = f'<styleSheet xmlns="{MAIN_NS}"><!-- '.encode() + _noise(6 * 2**20) + b" -->"
+    return xlsx_bytes(xlsx_sheet(PLAN_ROWS), parts={"xl/styles.xml": styles + b"</styleSheet>"})
+
+
+def _entities():
+    return xlsx_bytes(
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{LAUGHS}]>'
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+        "<is><t>&lol9;</t></is></c></row></sheetData></worksheet>".encode()
+    )
+
+
+#: Workbooks built to exhaust a reader, each under the 5 Mo upload limit: ``{name: (builder,
+#: refused)}``; ``refused`` is False for the one the import must read (within bounds).
+#: Used by ``make bench`` and ``tests/hostile``.
+HOSTILE_WORKBOOKS = {
+    "300 Mo une fois décompressé": (_inflated_sheet, True),
+    "compressé plusieurs centaines de fois": (_high_ratio, True),
+    "un million de lignes annoncées": (
+        lambda: xlsx_sheet_bytes(PLAN_ROWS, dimension="A1:XFD1048576"),
+        False,
+    ),
+    "une cellule en XFD1048576": (
+        lambda: xlsx_bytes(_sheet_of('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')),
+        True,
+    ),
+    "6 000 lignes": (lambda: xlsx_sheet_bytes([[f"Ligne {n}"] for n in range(6000)]), True),
+    "150 colonnes": (lambda: xlsx_sheet_bytes([[f"Colonne {n}" for n in range(150)]]), True),
+    "300 000 éléments hors des lignes": (_elements_outside_rows, True),
+    "une cellule de 5 000 fragments": (
+        lambda: xlsx_bytes(
+            _sheet_of(
+                '<row r="1"><c r="A1" t="inlineStr"><is>'
+                + "<r><t>x</t></r>" * 5000
+                + "</is></c></row>"
+            )
+        ),
+        True,
+    ),
+    "600 000 textes partagés": (_shared_strings, True),
+    "styles de 6 Mo": (_big_styles, True),
+    "entités XML en cascade": (_entities, True),
+    "2 000 parties": (
+        lambda: xlsx_bytes(
+            xlsx_sheet(PLAN_ROWS), parts={f"customXml/item{n}.xml": b"<a/>" for n in range(2000)}
+        ),
+        True,
+    ),
+}
+
+
+@functools.cache
+def hostile_workbook(name):
+    """The bytes of ``HOSTILE_WORKBOOKS[name]``, built once."""
+    return HOSTILE_WORKBOOKS[name][0]()

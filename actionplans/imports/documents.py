@@ -26,9 +26,12 @@ def preview_document(*, data=None, text=None):
         rows = parsing.rows_from_text(text)
     else:
         raise parsing.PlanParseError([_("Le document est vide.")])
-    return ImportPreview(
-        parsed=parsing.parse_rows(rows), source=parsing.rows_as_text(rows), warnings=warnings
-    )
+    try:
+        parsed = parsing.parse_rows(rows)
+    except parsing.PlanParseError as error:
+        # A formula left empty may be why the plan cannot be read: say so with the errors.
+        raise parsing.PlanParseError([*warnings, *error.messages]) from error
+    return ImportPreview(parsed=parsed, source=parsing.rows_as_text(rows), warnings=warnings)
 
 
 def unique_plan_slug(title):

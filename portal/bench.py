@@ -216,6 +216,7 @@ def run(*, tables=100, measures_per_plan=60, out=print):
     run_reporting(plans[len(plans) // 2], out=out)
     out("")
     run_plan_transfer(out=out)
+    run_hostile_files(out=out)
 
 
 def synthetic_plan_text(measures=300):
@@ -587,3 +588,75 @@ HOSTILE_WORKBOOKS = {
 def hostile_workbook(name):
     """The bytes of ``HOSTILE_WORKBOOKS[name]``, built once."""
     return HOSTILE_WORKBOOKS[name][0]()
+
+
+MAX_HOSTILE_PEAK_MIB = 200
+
+
+class BenchFailure(Exception):
+    """A measured limit was not held: the bench fails loudly."""
+
+
+def _hostile_uploads(client, table, plan):
+    """The two real ways in for a workbook, as ``(name, post(data) → refused?)``."""
+    plan_url = reverse("admin:actionplans_plan_import", args=[table.pk])
+    sheet_url = reverse("admin:actionplans_measure_import")
+    formats = client.get(sheet_url).context["form"].fields["format"].choices
+    xlsx = next(value for value, label in formats if label == "xlsx")
+
+    def plan_document(data):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = client.post(
+            plan_url,
+            {
+                "document": SimpleUploadedFile("plan.xlsx", data),
+                "title": "Plan",
+                "start_date": "2024-04-01",
+                "preview": "1",
+            },
+        )
+        return response.status_code == 200 and response.context["preview"] is None
+
+    def spreadsheet(data):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = client.post(
+            sheet_url,
+            {
+                "import_file": SimpleUploadedFile("plan.xlsx", data),
+                "format": xlsx,
+                "plan": plan.pk,
+            },
+        )
+        return response.status_code == 200 and bool(response.context["form"].errors)
+
+    return [("document de plan", plan_document), ("tableur du plan", spreadsheet)]
+
+
+def run_hostile_files(*, out=print):
+    """Each workbook of :data:`HOSTILE_WORKBOOKS` posted to both import pages, timed, then
+    posted again with its peak Python memory traced: fails if a peak passes 200 Mio or if a workbook is not handled as expected
+    (refused, or read within bounds)."""
+    plan = Plan.objects.select_related("table").first()
+    user = get_user_model().objects.create_superuser(
+        "bench-fichiers@example.org", "bench-fichiers@example.org", "x"
+    )
+    client = Client()
+    client.force_login(user)
+    uploads = _hostile_uploads(client, plan.table, plan)
+    out("")
+    out(f"{'fichiers hostiles':<40} {'page':<17} {'temps (ms)':>11} {'mémoire (Mio)':>14}")
+    failures = []
+    for name, (_build, refused) in HOSTILE_WORKBOOKS.items():
+        data = hostile_workbook(name)
+        for page, post in uploads:
+            was_refused, elapsed, _queries, peak = timed(lambda post=post, data=data: post(data))
+            verdict = "refusé" if was_refused else "lu"
+            if peak > MAX_HOSTILE_PEAK_MIB:
+                failures.append(f"{name} ({page}) : {peak:.1f} Mio > {MAX_HOSTILE_PEAK_MIB} Mio")
+            if was_refused != refused:
+                failures.append(f"{name} ({page}) : {verdict}, attendu l'inverse")
+            out(f"{name:<40} {page:<17} {elapsed:>11.1f} {peak:>14.1f}  {verdict}")
+    if failures:
+        raise BenchFailure("Fichiers hostiles hors limites :\n" + "\n".join(failures))

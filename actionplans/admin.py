@@ -203,18 +203,23 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     def has_import_permission(self, request):
         return request.user.has_perm("actionplans.change_measure")
 
+    @staticmethod
+    def _read_errors(error):
+        """What is wrong with the file, rather than which exception reading it raised."""
+        if isinstance(error, SpreadsheetError):
+            return error.messages
+        if isinstance(error, UnicodeDecodeError):
+            return [
+                _("Ce fichier n'est pas du texte UTF-8 : enregistrez-le en CSV UTF-8 ou en .xlsx.")
+            ]
+        return None
+
     def add_data_read_fail_error_to_form(self, form, e):
-        """Say what is wrong with the file, not which exception reading it raised."""
-        if isinstance(e, SpreadsheetError):
-            for message in e.messages:
-                form.add_error("import_file", message)
-        elif isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _("Ce fichier n'est pas du texte UTF-8 : enregistrez-le en CSV UTF-8 ou en .xlsx."),
-            )
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
+        reasons = self._read_errors(e)
+        if reasons is None:
+            return super().add_data_read_fail_error_to_form(form, e)
+        for reason in reasons:
+            form.add_error("import_file", reason)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
@@ -236,7 +241,7 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         try:
             return super().process_import(request, **kwargs)
         except (SpreadsheetError, UnicodeDecodeError) as error:
-            for message in getattr(error, "messages", [_("Ce fichier est illisible.")]):
+            for message in self._read_errors(error):
                 messages.error(request, message)
             return redirect("admin:actionplans_measure_import")
 

@@ -130,7 +130,8 @@ def csv_writer(stream, **kwargs):
 
 # Files in -----------------------------------------------------------------------------------
 
-BINARY_EXTENSIONS = {
+# Members openpyxl does not parse in read-only mode, and that are not always XML (legacy VML).
+UNPARSED_EXTENSIONS = {
     "bin",
     "bmp",
     "emf",
@@ -140,6 +141,7 @@ BINARY_EXTENSIONS = {
     "png",
     "tif",
     "tiff",
+    "vml",
     "wmf",
     "wdp",
 }
@@ -485,7 +487,7 @@ def check_xlsx(data, limits=Limits()):
             streamed = (set(names) | {shared}) - {workbook, *WHOLE_PARTS}
             shapes = {}
             for part, info in members.items():
-                if part.endswith("/") or part.rpartition(".")[2].lower() in BINARY_EXTENSIONS:
+                if part.endswith("/") or part.rpartition(".")[2].lower() in UNPARSED_EXTENSIONS:
                     continue
                 label = (
                     _("Feuille %(sheet)s") % {"sheet": names[part]}

@@ -97,7 +97,7 @@ class StaticFilesFetcher(URLFetcher):
         body = unquote_to_bytes(payload)
         if "base64" in params[1:]:
             try:
-                body = base64.b64decode(body)
+                body = base64.b64decode(b"".join(body.split()), validate=True)
             except binascii.Error:
                 return self._refuse(url, "data: that is not base64")
         return URLFetcherResponse(url, body, {"Content-Type": params[0]})

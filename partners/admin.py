@@ -102,6 +102,9 @@ class TableAdmin(RuleBookAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["carrier", "mrcs", "coordinators"]
     inlines = [CommitteeInline, TableMembershipInline]
+    form = TableScopeForm
+    # What the table covers, who carries and who coordinates it: "partners.change_table_scope".
+    scope_fields = ["carrier", "mrcs", "coordinators"]
     fields = [
         "name",
         "slug",
@@ -115,10 +118,6 @@ class TableAdmin(RuleBookAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("mrcs")
-
-    form = TableScopeForm
-    # What the table covers, who carries and who coordinates it: "partners.change_table_scope".
-    scope_fields = ["carrier", "mrcs", "coordinators"]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm("partners.change_table_scope", obj):

@@ -3,11 +3,16 @@ coordinator, the admin and allauth's two-factor set-up), with their scripts runn
 widgets opened, the browser reports no violation (a refused script or style would break the
 page). The policy is the real one: no context here bypasses it."""
 
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth import get_user_model
 
 from actionplans.models import Measure, Plan
 from events.models import Event
+from partners.models import Invitation, Organisation, Person
+from partners.services import invitation_create
 from portal import demo
 from tests.e2e.test_public_site import public_paths
 
@@ -188,3 +193,46 @@ def test_the_console_check_does_catch_a_violation(browser, site):
     )
     context.close()
     assert list(violations.found) == ["/fr/"]
+
+
+def test_an_invited_account_with_totp_gives_its_code_before_answering(browser, site):
+    """The invitation link of an existing account opens no session: Chromium goes through the
+    login and allauth's two-factor stage, then answers; no page on the way breaks the CSP."""
+    table = site["plan"].table
+    partner = user("partenaire.cje@tables-immigration.example")
+    secret = generate_totp_secret()
+    TOTP.activate(partner, secret)
+    organisation = (
+        Organisation.objects.of_tables([table.pk])
+        .exclude(pk=partner.person.organisation_id)
+        .first()
+    )
+    _invitation, link = invitation_create(
+        email=partner.email,
+        organisation=organisation,
+        role=Invitation.Role.PARTNER,
+        table=table,
+        invited_by=user("coordination.beauce@tables-immigration.example"),
+    )
+    path = link.split("127.0.0.1:8000", 1)[1]
+    context = browser.new_context()
+    page = context.new_page()
+    violations = Violations(page)
+    violations.visit(site["url"], path)
+    assert "/comptes/login/" in page.url
+    page.locator("input[name=login]").fill(partner.email)
+    page.locator("input[name=password]").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/2fa/authenticate/")
+    violations.current = "/fr/comptes/2fa/authenticate/"
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    page.locator("input[name=code]").fill(code)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"**{path}")
+    violations.current = path
+    assert organisation.name in page.locator("main").inner_text()
+    page.get_by_role("button", name="Accepter").click()
+    page.wait_for_url("**/mon-espace/")
+    context.close()
+    assert Person.objects.get(user=partner).organisation == organisation
+    assert violations.found == {}

@@ -55,7 +55,10 @@ def _filename(request, extension):
     return f"{request.plan.slug}-{kind}-{period}{variant}-{request.lang}.{extension}"
 
 
-def render_html(request, data=None):
+def render_html(request, data=None, *, csp_nonce=""):
+    """The report as HTML: the PDF's source, and the preview page (which passes its response's
+    ``csp_nonce`` for the inline print stylesheet; the PDF's source never carries one, so that
+    its digest stays the same from one request to the next)."""
     with translation.override(request.lang):
         data = data or report_data(
             request.plan, request.period, variant=request.variant, annual=request.annual
@@ -67,6 +70,7 @@ def render_html(request, data=None):
                 "report_title": _title(request.annual),
                 "generated_on": timezone.localdate(),
                 "statuses": [(Status.LABELS[key], f"status_{key}") for key in Status.ORDER],
+                "csp_nonce": csp_nonce,
             },
         )
 

@@ -23,11 +23,12 @@ Status = ReportFile.Status
 
 
 def pdf_from_html(html):
-    """The PDF of ``html``. WeasyPrint is imported here, when a PDF is made, so that the web
-    processes, which only ever read stored files, never load it."""
-    from weasyprint import HTML
+    """The PDF of ``html``, fetching nothing but our own static files (``common.pdf``).
+    WeasyPrint is imported here, when a PDF is made, so that the web processes, which only
+    ever read stored files, never load it."""
+    from common import pdf
 
-    return HTML(string=html).write_pdf()
+    return pdf.pdf_from_html(html)
 
 
 def source_digest(source):

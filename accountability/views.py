@@ -91,7 +91,7 @@ def report_plan(request, slug):
             annual=data["type"] == "bilan",
         )
         if file_format == reports.HTML:
-            return HttpResponse(reports.render_html(request_))
+            return HttpResponse(reports.render_html(request_, csp_nonce=str(request.csp_nonce)))
         if file_format == reports.XLSX:
             return file_response(*reports.report_xlsx(request_))
         return _pdf_response(

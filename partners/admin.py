@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,34 @@ class TableMembershipInline(RuleBookTabularInline):
         return super().get_queryset(request).filter(committee__isnull=True)
 
 
+class TableScopeForm(forms.ModelForm):
+    """Refuses, rather than ignores, a change to the fields the user sees read-only: a forged
+    POST naming other MRCs, another carrier or other coordinators gets an error and the table
+    is not saved."""
+
+    guarded_fields = ()  # set per request by TableAdmin.get_form
+
+    def _current(self, name):
+        if self.instance.pk is None:
+            return set()
+        if name == "carrier":
+            return {str(self.instance.carrier_id)}
+        return {str(pk) for pk in getattr(self.instance, name).values_list("pk", flat=True)}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.guarded_fields:
+            if name in self.data and set(self.data.getlist(name)) != self._current(name):
+                raise forms.ValidationError(
+                    _(
+                        "Seul un administrateur peut changer le territoire (MRC), l'organisme "
+                        "porteur ou la coordination d'une table."
+                    ),
+                    code="table_scope",
+                )
+        return cleaned
+
+
 @admin.register(Table)
 class TableAdmin(RuleBookAdmin):
     list_display = ["name", "carrier", "territory"]
@@ -73,6 +102,9 @@ class TableAdmin(RuleBookAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["carrier", "mrcs", "coordinators"]
     inlines = [CommitteeInline, TableMembershipInline]
+    form = TableScopeForm
+    # What the table covers, who carries and who coordinates it: "partners.change_table_scope".
+    scope_fields = ["carrier", "mrcs", "coordinators"]
     fields = [
         "name",
         "slug",
@@ -88,7 +120,14 @@ class TableAdmin(RuleBookAdmin):
         return super().get_queryset(request).prefetch_related("mrcs")
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["coordinators"]
+        if request.user.has_perm("partners.change_table_scope", obj):
+            return []
+        return self.scope_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        guarded = tuple(self.get_readonly_fields(request, obj))
+        return type(form.__name__, (form,), {"guarded_fields": guarded})
 
     @admin.display(description=_("territoire"))
     def territory(self, table):

@@ -66,6 +66,15 @@ def is_invitee(user, invitation=None):
 
 
 @rules.predicate
+def is_back_office_account(user, account=None):
+    """The account asked about (one being invited) belongs to the back office: a superuser,
+    a staff account, a coordinator or ministry staff."""
+    if account is None:
+        return False
+    return account.is_superuser or account.is_staff or roles.is_staff_role(account)
+
+
+@rules.predicate
 def covers_municipality(user, municipality=None):
     """A coordinator of a table whose territory includes the municipality."""
     tables = roles.coordinated_table_ids(user)
@@ -86,15 +95,23 @@ rules.add_perm("partners.add_person", is_superuser | is_coordinator)
 rules.add_perm("partners.change_person", is_superuser | coordinates_a_table_of_person)
 rules.add_perm("partners.delete_person", is_superuser)
 
-# Tables: created and deleted by superusers; their coordinators change them.
+# Tables: created and deleted by superusers; their coordinators change them, but what a table
+# covers and who carries and coordinates it (its MRCs, carrier, coordinators) are the
+# superusers' to set: a coordinator who added an MRC would manage its municipalities, one who
+# changed the carrier would manage that organisation and invite into it.
 rules.add_perm("partners.view_table", reads_table_data)
 rules.add_perm("partners.add_table", is_superuser)
 rules.add_perm("partners.change_table", manages_table_data)
+rules.add_perm("partners.change_table_scope", is_superuser)
 rules.add_perm("partners.delete_table", is_superuser)
 add_table_owned_perms("partners", "committee", "membership", "meeting")
 
 # Invitations are sent from the web page (to the table's organisations) and kept as a record.
 rules.add_perm("partners.invite_to_table", manages_table_data)
+# An existing account may be invited by a coordinator unless it belongs to the back office:
+# accepting would move a superuser's, coordinator's or ministry account into an organisation
+# (what it sees), which is the superusers' to decide. ``manage.py invite`` asks nobody.
+rules.add_perm("partners.invite_account", is_superuser | (is_coordinator & ~is_back_office_account))
 rules.add_perm("partners.view_invitation", reads_table_data)
 rules.add_perm("partners.add_invitation", rules.always_deny)
 rules.add_perm("partners.change_invitation", rules.always_deny)

@@ -3,6 +3,12 @@
 A new address gets an account at once, attached to the organisation, and a link to choose a
 password. An address that already has an account moves nowhere: the invitation waits until that
 person, logged in, accepts it (or declines it) from the signed, expiring link they receive.
+
+No invitation link ever opens a session: choosing the password ends on the login page, and the
+answer page of an existing account needs that account logged in, both through allauth's normal
+login with its second factor. The back office's accounts (superusers, coordination, ministry
+staff) are the superusers' to invite (``partners.invite_account``): a coordinator cannot bring
+one into an organisation, which would change what it sees.
 """
 
 from allauth.account.models import EmailAddress
@@ -15,8 +21,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from common import audit
@@ -50,6 +56,25 @@ def invitation_answer_link(invitation):
     with translation.override("fr"):
         path = reverse("answer_invitation", kwargs={"token": invitation_answer_token(invitation)})
     return f"{settings.SITE_URL}{path}"
+
+
+def invited_account(uidb64, token):
+    """The new account a password link (``invitation_link``) names, or ``None`` when the link
+    is tampered with, expired or used, or when the account already chose a password or has no
+    invitation waiting for one: the link only ever sets a new account's first password."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    if not default_token_generator.check_token(user, token):
+        return None
+    if not user.is_active or user.has_usable_password():
+        return None
+    pending = Invitation.objects.filter(
+        user=user, needs_answer=False, accepted_at__isnull=True, declined_at__isnull=True
+    )
+    return user if pending.exists() else None
 
 
 def invitation_from_token(token):
@@ -114,6 +139,14 @@ def invitation_create(*, email, organisation, role, table=None, invited_by=None,
         )
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and invited_by is not None:
+        if not invited_by.has_perm("partners.invite_account", user):
+            raise InvitationError(
+                _(
+                    "Ce compte fait partie de l'administration du portail (administrateur, "
+                    "coordination ou ministère) : seul un administrateur peut l'inviter."
+                )
+            )
     invitation = Invitation(
         email=email,
         organisation=organisation,
@@ -180,9 +213,14 @@ def invitation_decline(invitation, *, user):
 
 
 @transaction.atomic
-def invitation_accept(*, user):
-    """The person proved they read the e-mail: their address is verified. (Invitations that
-    await their answer stay open: they accept or decline those from their own link.)"""
+def invitation_accept(*, user, password):
+    """A new account chooses its first password from its invitation link, which proves they
+    read the e-mail: their address is verified. Nobody is logged in here: the person then logs
+    in as anyone does (second factor included). (Invitations that await their answer stay
+    open: they accept or decline those from their own link.)"""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record("invitation.password_set", user=user.pk)
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
     Invitation.objects.filter(user=user, needs_answer=False, accepted_at__isnull=True).update(
         accepted_at=timezone.now()

@@ -1,14 +1,12 @@
+import rules
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,6 +20,7 @@ from partners.services import (
     invitation_decline,
     invitation_from_token,
     invitation_join,
+    invited_account,
 )
 
 
@@ -77,20 +76,25 @@ def invite(request):
 
 @login_not_required
 def accept_invitation(request, uidb64, token):
-    User = get_user_model()
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    """A new account chooses its password, then logs in as anyone does (its second factor
+    included): the link itself never opens a session."""
+    user = invited_account(uidb64, token)
+    if user is None:
         return render(request, "partners/invitation_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        invitation_accept(user=user)
-        login(request, user, backend="common.auth.EmailBackend")
-        messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
-        return redirect("dashboard")
+        invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        if request.user.is_authenticated:
+            logout(request)  # someone else's session in this browser: the invitee logs in next
+        messages.success(
+            request,
+            _(
+                "Votre mot de passe est enregistré. Connectez-vous avec votre adresse "
+                "%(email)s et ce mot de passe."
+            )
+            % {"email": user.email},
+        )
+        return redirect("account_login")
     return render(request, "partners/accept_invitation.html", {"form": form, "invited": user})
 
 
@@ -117,7 +121,9 @@ def answer_invitation(request, token):
         )
     except (signing.BadSignature, Invitation.DoesNotExist):
         return _unavailable(request, _("Ce lien ne correspond à aucune invitation."), 404)
-    if not request.user.has_perm("partners.answer_invitation", invitation):
+    # The rule book itself, not user.has_perm: Django grants every permission to superusers,
+    # and an invitation is answered by its invitee only, a superuser included.
+    if not rules.has_perm("partners.answer_invitation", request.user, invitation):
         return _unavailable(
             request,
             _(

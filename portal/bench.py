@@ -355,12 +355,12 @@ def run_report(*, activities=1000, out=print):
 
     Activity.objects.of_plan(plan).update(status="approved")
     request = ReportRequest(plan=plan, period=parse_period(plan, "all"), variant=FULL)
-    from weasyprint import HTML as WeasyHTML
+    from common.pdf import html_document
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         html = render_html(request)
-    document = WeasyHTML(string=html).render()
+    document = html_document(html).render()
     pdf = document.write_pdf()
     elapsed = (time.perf_counter() - started) * 1000
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from actionplans.imports.documents import import_document, preview_document
@@ -342,12 +343,11 @@ def load_kits():
                 defaults={"kind": block["kind"], "label": block["label"], "body": block["body"]},
             )
         if not kit.assets.exists():
-            from weasyprint import HTML
-
+            from common.pdf import pdf_from_html
             from kits.placeholders import render_markdown
 
             facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
-            pdf = HTML(string=f"<h1>{kit.title}</h1>{render_markdown(facebook)}").write_pdf()
+            pdf = pdf_from_html(f"<h1>{escape(kit.title)}</h1>{render_markdown(facebook)}")
             asset = KitAsset(
                 kit=kit,
                 kind=KitAsset.Kind.DOCUMENT,

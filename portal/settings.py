@@ -8,8 +8,10 @@ setting below is left at a development default, naming the variable to set.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from portal import production
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_guid",
+    "csp",
     "common",
     "municipalities",
     "partners",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +206,36 @@ if env("S3_BUCKET"):
             "object_parameters": {"ContentDisposition": "attachment"},
         },
     }
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and everything else from this site
+# only; nothing inline (a script or style that must be inline carries the request's nonce,
+# `{{ request.csp_nonce }}`: the report preview's print stylesheet); images also as data:
+# (allauth's TOTP QR code) and from the bucket that serves kit visuals when S3 is used; no
+# plugin, no framing, forms posting here only, no <base> elsewhere.
+_public_media_origins = []
+if env("S3_BUCKET"):
+    if env("S3_CUSTOM_DOMAIN"):
+        _public_media_origins = [f"https://{env('S3_CUSTOM_DOMAIN')}"]
+    elif env("S3_ENDPOINT_URL"):
+        _endpoint = urlsplit(env("S3_ENDPOINT_URL"))
+        _public_media_origins = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://*.{_endpoint.netloc}",  # virtual-host addressing
+        ]
+    else:
+        _public_media_origins = ["https://*.amazonaws.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_public_media_origins],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

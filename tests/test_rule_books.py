@@ -105,3 +105,29 @@ def test_roles_are_computed_once_per_user_object(setting, django_assert_num_quer
     with django_assert_num_queries(0):
         roles.is_ministry(user)
         roles.organisation_id(user)
+
+
+def test_a_tables_scope_is_set_by_superusers_only(setting, plan_a, table_b):
+    table = plan_a.table
+    superuser = UserFactory(username="su@example.org", is_staff=True, is_superuser=True)
+    assert setting["coordinator"].has_perm("partners.change_table", table)
+    assert not setting["coordinator"].has_perm("partners.change_table_scope", table)
+    assert not setting["ministry"].has_perm("partners.change_table_scope", table)
+    assert not setting["other_coordinator"].has_perm("partners.change_table_scope", table_b)
+    assert superuser.has_perm("partners.change_table_scope", table)
+
+
+def test_back_office_accounts_are_invited_by_superusers_only(setting):
+    coordinator = setting["coordinator"]
+    superuser = UserFactory(username="su@example.org", is_staff=True, is_superuser=True)
+    assert coordinator.has_perm("partners.invite_account", setting["other_partner"])
+    assert coordinator.has_perm("partners.invite_account", UserFactory())
+    for account in (
+        superuser,
+        setting["other_coordinator"],
+        setting["ministry"],
+        UserFactory(is_staff=True),
+    ):
+        assert not coordinator.has_perm("partners.invite_account", account)
+        assert superuser.has_perm("partners.invite_account", account)
+    assert not setting["partner"].has_perm("partners.invite_account", UserFactory())

@@ -42,7 +42,9 @@ def site(live_server):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # axe-core is injected as an inline script, which the site's CSP refuses: the test harness
+    # (not the page) bypasses it. tests/e2e/test_csp.py checks the pages with the CSP enforced.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -145,7 +147,7 @@ def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as
     measure = Measure.objects.of_plan(Plan.objects.get(slug="plan-action-beauce-2022-2025")).get(
         number="1.3.3"
     )
-    context = login_as(browser, partner)
+    context = login_as(browser, partner, bypass_csp=True)  # axe-core is an inline script
     page = context.new_page()
     failures = {}
     for path in (

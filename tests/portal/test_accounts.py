@@ -67,9 +67,7 @@ def test_password_reset_mail_is_in_french(client):
     assert "mot de passe" in mail.outbox[-1].body.lower()
 
 
-def test_coordinator_invites_a_partner_who_sets_a_password_and_lands_on_the_dashboard(
-    client, table_a
-):
+def test_coordinator_invites_a_partner_who_sets_a_password_then_logs_in(client, table_a):
     coordinator = coordinator_of(table_a, username="coord@example.org")
     organisation = OrganisationFactory(name="Carrefour jeunesse-emploi")
     MembershipFactory(table=table_a, organisation=organisation)
@@ -95,6 +93,13 @@ def test_coordinator_invites_a_partner_who_sets_a_password_and_lands_on_the_dash
     response = client.post(
         path,
         {"new_password1": "Tables-Immigration-2025", "new_password2": "Tables-Immigration-2025"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("account_login"), 302)]
+    assert "Votre mot de passe est enregistré. Connectez-vous" in response.content.decode()
+    assert "_auth_user_id" not in client.session  # the link logs nobody in
+    response = client.post(
+        LOGIN_URL, {"login": "nouvelle@example.org", "password": "Tables-Immigration-2025"}
     )
     assert response["Location"] == reverse("dashboard")
     invitation = Invitation.objects.get()

@@ -48,7 +48,7 @@ def test_plan_page_shows_progress_as_bars_and_text(client, plan):
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Capsules d&#x27;information" in page
     assert "Carrefour jeunesse-emploi" in page
-    assert 'class="progress-bar" style="width: 66%"' in page
+    assert '<progress class="progress" max="100" value="66"' in page
     assert "66 %" in page
 
 

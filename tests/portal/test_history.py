@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 
 from actionplans.models import Measure, PlanExpense, Target
@@ -36,6 +37,7 @@ from tests.factories import (
     TableFactory,
     TargetFactory,
     UserFactory,
+    coordinator_of,
     measure_in,
 )
 
@@ -97,7 +99,7 @@ def form_data(response):
     form = response.context["adminform"].form
     for name, field in form.fields.items():
         _put(data, form.add_prefix(name), field, form[name].value())
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
@@ -466,3 +468,185 @@ def test_every_model_of_the_admin_shows_its_changes(su_client, superuser, model)
     for word in ("None", "False", "True", "CHANGES", "Changes"):
         assert not re.search(rf"\b{word}\b", text), (word, text)
     assert re.search(r"\d{1,2}(er)? \w+ \d{4} à \d{1,2} h", text), text  # 6 février 2025 à 9 h
+
+
+# --- how the history reads -----------------------------------------------------------------
+
+
+def test_the_history_reads_in_english_under_en(su_client, superuser):
+    indicator = IndicatorFactory()
+    change_in_admin(su_client, indicator, is_cumulative=False)
+    url = admin_url(indicator, "history").replace("/fr/", "/en/", 1)
+    response = su_client.get(url)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    with translation.override("en"):
+        field = label(type(indicator), "is_cumulative")
+    with translation.override("fr"):
+        assert field != label(type(indicator), "is_cumulative")  # not the French name
+    assert f"{field}: Yes → No" in text
+    assert "Date and time" in text and "Change" in text
+    assert not re.search(r"\b(Oui|Non|Modification|None|True|False)\b", text), text
+
+
+def test_a_deleted_budget_line_stays_on_the_measure_history(su_client):
+    measure = measure_in(PlanFactory(), "1.1.1")
+    BudgetLineFactory(measure=measure, funding_source="PAC-OBNL")
+    change_in_admin(su_client, measure, **{"budget_lines-0-DELETE": "on"})
+    assert not measure.budget_lines.exists()
+
+    text, _content = history_text(su_client, measure)
+    assert "Ligne budgétaire « PAC-OBNL » Suppression" in text
+
+
+def test_one_save_of_the_page_is_one_entry_links_included(su_client):
+    measure = measure_in(PlanFactory(), "1.1.1")
+    first, second = OrganisationFactory(name="Premier"), OrganisationFactory(name="Second")
+    measure.leads.set([first])
+    before = measure.history.count()
+
+    change_in_admin(su_client, measure, title="Nouveau titre", leads=[str(second.pk)])
+
+    assert measure.history.count() == before + 1
+    text, _content = history_text(su_client, measure)
+    assert "Organisations responsables : ajout de Second ; retrait de Premier" in text
+    assert "Moyen d'action : " in text and "→ Nouveau titre" in text
+
+
+def test_a_link_changed_from_the_other_side_is_recorded_on_the_measure(su_client):
+    measure = measure_in(PlanFactory(), "1.1.1")
+    organisation = OrganisationFactory(name="Service d'accueil")
+    organisation_records = organisation.history.count()
+
+    organisation.led_measures.add(measure)
+    organisation.led_measures.clear()
+
+    assert organisation.history.count() == organisation_records
+    text, _content = history_text(su_client, measure)
+    assert "Organisations responsables : ajout de Service d'accueil" in text
+    assert "Organisations responsables : retrait de Service d'accueil" in text
+
+
+def test_a_login_is_not_a_change_of_the_account(client):
+    user = UserFactory()
+    records = user.history.count()
+    client.force_login(user)
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == records
+
+
+def test_an_imported_plan_keeps_its_links_from_the_first_record(table_a):
+    from django.core.management import call_command
+
+    from tests.actionplans.test_import import BEAUCE
+
+    call_command("import_plan", str(BEAUCE), "--table", table_a.slug, "--slug", "beauce")
+    measure = Measure.objects.filter(objective__axis__plan__slug="beauce", years__isnull=False)[0]
+    created = measure.history.get(history_type="+")
+    assert {row.planyear_id for row in created.years.all()} == {
+        year.pk for year in measure.years.all()
+    }
+    assert created.years.exists()
+
+
+def test_history_starts_with_the_state_of_existing_rows(su_client):
+    """The data migration's helper: a row without records gets one (its state, by nobody);
+    a row with records and newly tracked links gets one with its links."""
+    from django.apps import apps
+
+    from common.history import BASELINE_REASON, start_history
+    from partners.models import Table
+
+    mrc = MrcFactory(name="Les Appalaches")
+    carrier = OrganisationFactory()
+    (silent,) = Table.objects.bulk_create([Table(name="Sans histoire", slug="s", carrier=carrier)])
+    silent.mrcs.through.objects.create(table_id=silent.pk, mrc_id=mrc.pk)
+    silent.history.all().delete()
+    recorded = TableFactory(mrcs=[mrc])
+    recorded.history.all().delete()
+    recorded.save()
+
+    start_history(apps, "partners.Table")
+
+    first = silent.history.get()
+    assert (first.history_type, first.history_change_reason) == ("+", BASELINE_REASON)
+    assert first.history_user is None and [row.mrc_id for row in first.mrcs.all()] == [mrc.pk]
+    latest = recorded.history.first()
+    assert (latest.history_type, latest.history_change_reason) == ("~", BASELINE_REASON)
+    assert [row.mrc_id for row in latest.mrcs.all()] == [mrc.pk]
+
+    text, _content = history_text(su_client, silent)
+    assert "Début de l'historique" in text and "Territoire (MRC) : Les Appalaches" in text
+
+
+# --- reverting -------------------------------------------------------------------------------
+
+
+def test_a_coordinator_reverting_a_person_keeps_its_account(client, su_client, table_a):
+    """The account a person speaks for is the superusers' to set: a revert by a coordinator
+    brings back the rest of the version, not the account it had."""
+    organisation = table_a.carrier
+    person = PersonFactory(organisation=organisation, title="Agente", user=None)
+    change_in_admin(su_client, person, title="Conseillère")
+    account = UserFactory(username="compte@example.org")
+    change_in_admin(su_client, person, user=str(account.pk))
+    version = person.history.get(title="Agente", history_type="+")
+
+    coordinator = coordinator_of(table_a)
+    client.force_login(coordinator)
+    url = admin_url(person, "simple_history", version.pk)
+    response = client.get(url)
+    assert response.status_code == 200
+    data = form_data(response)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    person.refresh_from_db()
+    assert person.title == "Agente"
+    assert person.user == account
+
+
+def test_an_account_is_never_reverted(su_client, superuser):
+    user = UserFactory(first_name="Anne")
+    change_in_admin(su_client, user, first_name="Annie", is_staff="on")
+    version = user.history.get(history_type="+")
+    url = admin_url(user, "simple_history", version.pk)
+
+    response = su_client.get(url)
+    assert response.status_code == 200
+    assert "Version de : " in response.content.decode()
+    assert su_client.post(url, form_data(response)).status_code == 403
+    user.refresh_from_db()
+    assert (user.first_name, user.is_staff) == ("Annie", True)
+
+
+# --- what it costs ---------------------------------------------------------------------------
+
+
+def test_the_history_page_costs_the_same_however_long_the_history(
+    su_client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure_with_changes(count):
+        measure = measure_in(PlanFactory(), "1.1.1")
+        line = BudgetLineFactory(measure=measure)
+        target = TargetFactory(indicator=IndicatorFactory(measure=measure))
+        for number in range(count):
+            organisation = OrganisationFactory(name=f"Organisme {count}-{number}")
+            measure.leads.add(organisation)
+            measure.title = f"Titre {number}"
+            measure.save()
+            line.staff_amount = number
+            line.save()
+            target.text = f"{number} activités"
+            target.save()
+        return measure
+
+    short, long = measure_with_changes(2), measure_with_changes(20)
+    with CaptureQueriesContext(connection) as queries:
+        history_text(su_client, short)
+    with django_assert_max_num_queries(len(queries)):
+        text, _content = history_text(su_client, long)
+    assert "Titre 18 → Titre 19" in text and "ajout de Organisme 20-19" in text

@@ -488,6 +488,15 @@ def test_the_history_reads_in_english_under_en(su_client, superuser):
     assert not re.search(r"\b(Oui|Non|Modification|None|True|False)\b", text), text
 
 
+def test_values_are_shown_as_text_never_as_markup(su_client):
+    organisation = OrganisationFactory(name="Accueil")
+    change_in_admin(su_client, organisation, description="<script>alert(1)</script>")
+    response = su_client.get(admin_url(organisation, "history"))
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
 def test_a_deleted_budget_line_stays_on_the_measure_history(su_client):
     measure = measure_in(PlanFactory(), "1.1.1")
     BudgetLineFactory(measure=measure, funding_source="PAC-OBNL")

@@ -535,6 +535,23 @@ def test_a_link_changed_from_the_other_side_is_recorded_on_the_measure(su_client
     assert "Organisations responsables : retrait de Service d'accueil" in text
 
 
+def test_accepting_an_invitation_is_in_the_histories(su_client):
+    from allauth.account.models import EmailAddress
+
+    from partners.services import invitation_accept, invitation_create
+
+    invitation, _link = invitation_create(
+        email="nouvelle@example.org", organisation=OrganisationFactory(), role="partner"
+    )
+    invitation_accept(user=invitation.user)
+
+    text, _content = history_text(su_client, invitation)
+    assert f"{label(Invitation, 'accepted_at')} : — → " in text
+    address = EmailAddress.objects.get(user=invitation.user)
+    text, _content = history_text(su_client, address)
+    assert f"{label(EmailAddress, 'verified')} : Non → Oui" in text
+
+
 def test_a_login_is_not_a_change_of_the_account(client):
     user = UserFactory()
     records = user.history.count()

@@ -177,6 +177,8 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     autocomplete_fields = ["leads", "partners"]
     readonly_fields = ["budget_summary"]
     inlines = [IndicatorInline, BudgetLineInline]
+    # The targets are edited in the indicators' rows: their history shows here too.
+    history_related = [(Target, "indicator__measure")]
     fieldsets = [
         (None, {"fields": ["objective", "number", "title", "position"]}),
         (_("Responsables"), {"fields": ["responsibility", "leads", "partners"]}),

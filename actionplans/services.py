@@ -20,6 +20,7 @@ from actionplans.models import (
 )
 from actionplans.numbers import first_number
 from common import audit
+from common.history import record_links
 
 
 def _add_year(day):
@@ -209,6 +210,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         ]
     Measure.leads.through.objects.bulk_create(leads)
     Measure.partners.through.objects.bulk_create(partners)
+    record_links(Measure, [measure.pk for measure in measures])
     bulk_create_with_history(
         [
             BudgetLine(
@@ -249,9 +251,14 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         ],
         Target,
     )
-    PlanExpense.objects.bulk_create(
-        PlanExpense(plan=plan, kind=expense.kind, label=expense.label[:200], amount=expense.amount)
-        for expense in parsed.expenses
+    bulk_create_with_history(
+        [
+            PlanExpense(
+                plan=plan, kind=expense.kind, label=expense.label[:200], amount=expense.amount
+            )
+            for expense in parsed.expenses
+        ],
+        PlanExpense,
     )
     audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
     return plan

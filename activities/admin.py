@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from activities import services
-from activities.models import Activity, IndicatorValue
+from activities.models import Activity, Attachment, IndicatorValue
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 
 
@@ -32,6 +32,7 @@ class ActivityAdmin(HistoryAdmin):
     search_fields = ["title", "description", "measure__number", "organisation__name"]
     date_hierarchy = "date"
     inlines = [IndicatorValueInline]
+    history_related = [(Attachment, "activity")]
     # The back office's tables, soft-deleted activities included (filter "supprimée").
     scope = "readable_by"
     fields = [

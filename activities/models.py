@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
-from simple_history.models import HistoricalRecords
 
 from actionplans.models import Plan
+from common.history import History
 from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
@@ -155,7 +155,9 @@ class Activity(FSMModelMixin, models.Model):
 
     table_path = "measure__objective__axis__plan__table"
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(table_name="actionplans_historicalactivityreport")
+    history = History(
+        table_name="actionplans_historicalactivityreport", m2m_fields=["municipalities"]
+    )
 
     class Meta:
         db_table = "actionplans_activityreport"
@@ -239,7 +241,7 @@ class IndicatorValue(models.Model):
 
     table_path = "activity__measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords(table_name="actionplans_historicalindicatorvalue")
+    history = History(table_name="actionplans_historicalindicatorvalue")
 
     class Meta:
         db_table = "actionplans_indicatorvalue"
@@ -274,6 +276,7 @@ class Attachment(models.Model):
 
     table_path = "activity__measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         db_table = "actionplans_attachment"

@@ -8,10 +8,18 @@ Nothing here knows a role or an app: it only asks.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import PAGE_VAR
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
+from django.forms.models import _get_foreign_key
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.history import readable_history
 
 
 def perm_name(opts, action):
@@ -89,19 +97,96 @@ class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return get_url() if get_url else None
 
 
-class HistoryAdmin(RuleBookAdmin, SimpleHistoryAdmin):
-    """History pages for those who may view; reverting to a version is a change, refused to
-    read-only accounts (the ministry)."""
+class ReadableHistoryMixin:
+    """simple_history's pages, readable: each entry says who, when, why, and what changed,
+    field by field under its translated name, with human values (``common.history``).
+
+    The page also shows the history of what the change page edits in its inlines (a
+    measure's indicators and budget lines), and of ``history_related``: ``(model, path)``
+    pairs for objects further down (``(Target, "indicator__measure")``). Reverting to a
+    version is a change: refused to whoever may not change the object, and to everyone when
+    ``revert_allowed`` is false; fields the user may not change keep their current value."""
+
+    object_history_template = "admin/readable_history.html"
+    history_related = ()
+    revert_allowed = True
+
+    def get_history_related(self, request, obj):
+        related = []
+        for inline in self.get_inline_instances(request, obj):
+            if hasattr(inline.model, "history"):
+                foreign_key = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+                related.append((inline.model, foreign_key.name))
+        return [*related, *self.history_related]
 
     def history_view(self, request, object_id, extra_context=None):
-        self.get_object(request, unquote(object_id))  # another table's object: 404
-        return super().history_view(request, object_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        related = self.get_history_related(request, obj)
+        paginator = Paginator(readable_history(obj, related), self.history_list_per_page)
+        page_obj = paginator.get_page(request.GET.get(PAGE_VAR))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.history_view_title(request, obj),
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            "page_obj": page_obj,
+            "page_range": paginator.get_elided_page_range(page_obj.number),
+            "page_var": PAGE_VAR,
+            "pagination_required": paginator.num_pages > 1,
+            "has_related": bool(related),
+            "revert_disabled": self.revert_disabled(request, obj),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def history_view_title(self, request, obj):
+        return _("Historique : %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        if self.revert_disabled(request, obj):
+            return _("Version de : %(object)s") % {"object": obj}
+        return _("Rétablir une version de : %(object)s") % {"object": obj}
+
+    def revert_disabled(self, request, obj=None):
+        return not self.revert_allowed or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if request.method == "POST" and not self.has_change_permission(request, obj):
-            raise PermissionDenied
+        if obj is None:
+            raise Http404
+        if request.method == "POST":
+            if not self.revert_allowed or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            request._history_reverting = obj
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """On a revert, what the user may not change (read-only fields: a person's account
+        for a coordinator) stays as it is now, whatever the version held."""
+        current = getattr(request, "_history_reverting", None)
+        if current is not None:
+            for name in self.get_readonly_fields(request, current):
+                try:
+                    model_field = self.opts.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if model_field.concrete and not model_field.many_to_many:
+                    setattr(obj, model_field.attname, getattr(current, model_field.attname))
+        super().save_model(request, obj, form, change)
+
+
+class HistoryAdmin(RuleBookAdmin, ReadableHistoryMixin, SimpleHistoryAdmin):
+    """History pages for those who may view (another table's object: 404); reverting to a
+    version is a change, refused to read-only accounts (the ministry)."""
+
+    history_view = ReadableHistoryMixin.history_view  # its get_object() is the 404
 
 
 class RuleBookInline(ScopedChoicesMixin):

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import HistoryAdmin, RuleBookAdmin, ScopedRelatedFilter
+from common.admin import HistoryAdmin, ScopedRelatedFilter
 from events.models import Event, EventSeries
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(RuleBookAdmin):
+class EventSeriesAdmin(HistoryAdmin):
     list_display = ["title", "table"]
     list_select_related = ["table"]
     search_fields = ["title"]

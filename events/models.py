@@ -3,8 +3,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
 
@@ -34,6 +34,7 @@ class EventSeries(models.Model):
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["title"]
@@ -106,7 +107,7 @@ class Event(models.Model):
 
     table_path = "table"
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History(m2m_fields=["organisers", "measures"])
 
     class Meta:
         ordering = ["start"]

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import (
     HistoryAdmin,
-    RuleBookAdmin,
     RuleBookStackedInline,
     RuleBookTabularInline,
     ScopedRelatedFilter,
@@ -24,7 +23,7 @@ class KitAssetInline(RuleBookTabularInline):
 
 
 @admin.register(Kit)
-class KitAdmin(RuleBookAdmin):
+class KitAdmin(HistoryAdmin):
     """Coordinators write kits here; "Voir sur le site" previews the public page."""
 
     list_display = ["__str__", "table", "is_published"]

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from common.storage import public_storage
 from kits.placeholders import PLACEHOLDERS, unknown_placeholders
 from municipalities.models import Municipality
@@ -53,6 +53,7 @@ class Kit(models.Model):
 
     table_path = "table"
     objects = KitQuerySet.as_manager()
+    history = History()
 
     class Meta:
         db_table = "municipalities_kit"
@@ -102,6 +103,7 @@ class CopyBlock(models.Model):
 
     table_path = "kit__table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         db_table = "municipalities_copyblock"
@@ -146,6 +148,7 @@ class KitAsset(models.Model):
 
     table_path = "kit__table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         db_table = "municipalities_kitasset"
@@ -195,7 +198,7 @@ class KitAdoption(models.Model):
 
     table_path = "kit__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords(table_name="municipalities_historicalkitadoption")
+    history = History(table_name="municipalities_historicalkitadoption")
 
     class Meta:
         db_table = "municipalities_kitadoption"

@@ -3,18 +3,18 @@ territories)."""
 
 from django.contrib import admin
 
-from common.admin import RuleBookAdmin
+from common.admin import HistoryAdmin
 from municipalities.models import Mrc, Municipality, Region
 
 
 @admin.register(Region)
-class RegionAdmin(RuleBookAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Mrc)
-class MrcAdmin(RuleBookAdmin):
+class MrcAdmin(HistoryAdmin):
     list_display = ["name", "region", "geographic_code"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -23,7 +23,7 @@ class MrcAdmin(RuleBookAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(RuleBookAdmin):
+class MunicipalityAdmin(HistoryAdmin):
     """Coordinators keep the municipalities of their territory up to date (contact, website)."""
 
     list_display = ["name", "mrc", "geographic_code", "contact"]

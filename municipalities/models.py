@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.history import History
+
 
 class GeographyQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -22,6 +24,7 @@ class Region(models.Model):
     name = models.CharField(_("nom"), max_length=100, unique=True)
 
     objects = GeographyQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["code"]
@@ -44,6 +47,7 @@ class Mrc(models.Model):
     website = models.URLField(_("site web"), blank=True)
 
     objects = GeographyQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -80,6 +84,7 @@ class Municipality(models.Model):
     )
 
     objects = GeographyQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["name"]

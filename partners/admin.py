@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import HistoryAdmin, RuleBookAdmin, RuleBookTabularInline, ScopedRelatedFilter
+from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from partners.models import Committee, Invitation, Meeting, Membership, Organisation, Person, Table
 
 
@@ -12,7 +12,7 @@ class PersonInline(RuleBookTabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RuleBookAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "acronym", "kind", "municipality", "is_listed"]
     list_filter = ["kind", "is_listed", "territory"]
     list_select_related = ["municipality"]
@@ -23,7 +23,7 @@ class OrganisationAdmin(RuleBookAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RuleBookAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["__str__", "title", "organisation", "email"]
     list_select_related = ["organisation"]
     list_filter = ["organisation__kind"]
@@ -95,7 +95,7 @@ class TableScopeForm(forms.ModelForm):
 
 
 @admin.register(Table)
-class TableAdmin(RuleBookAdmin):
+class TableAdmin(HistoryAdmin):
     list_display = ["name", "carrier", "territory"]
     list_select_related = ["carrier"]
     search_fields = ["name"]
@@ -141,7 +141,7 @@ class CommitteeMembershipInline(RuleBookTabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(RuleBookAdmin):
+class CommitteeAdmin(HistoryAdmin):
     list_display = ["name", "kind", "table", "municipality"]
     list_filter = ["kind", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "municipality"]
@@ -151,7 +151,7 @@ class CommitteeAdmin(RuleBookAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(RuleBookAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "table", "committee", "person", "role"]
     list_filter = [("table", ScopedRelatedFilter)]
     list_select_related = ["organisation", "table", "committee", "person__organisation"]
@@ -169,7 +169,7 @@ class MeetingAdmin(HistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(RuleBookAdmin):
+class InvitationAdmin(HistoryAdmin):
     """Who was invited, by whom, and whether they came in (invitations are sent from
     "Mon espace → Inviter une personne" or ``manage.py invite``)."""
 

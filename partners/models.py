@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
@@ -79,6 +79,7 @@ class Organisation(models.Model):
     is_listed = models.BooleanField(_("dans le répertoire public"), default=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = History(m2m_fields=["territory"])
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +116,7 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["organisation__name", "last_name", "first_name", "title"]
@@ -158,6 +160,7 @@ class Table(models.Model):
 
     table_path = ""
     objects = TableOwnedQuerySet.as_manager()
+    history = History(m2m_fields=["mrcs", "coordinators"])
 
     class Meta:
         ordering = ["name"]
@@ -203,6 +206,7 @@ class Committee(models.Model):
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["table__name", "name"]
@@ -249,6 +253,7 @@ class Membership(models.Model):
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["table__name", "committee__name", "organisation__name"]
@@ -294,7 +299,7 @@ class Meeting(models.Model):
     agenda = models.TextField(_("ordre du jour"), blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
@@ -366,6 +371,7 @@ class Invitation(models.Model):
 
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["-created_at"]

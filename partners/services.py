@@ -221,7 +221,13 @@ def invitation_accept(*, user, password):
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record("invitation.password_set", user=user.pk)
-    EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
-    Invitation.objects.filter(user=user, needs_answer=False, accepted_at__isnull=True).update(
-        accepted_at=timezone.now()
-    )
+    # One save per row (not a queryset update): each change goes into its object's history.
+    for address in EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=False):
+        address.verified = True
+        address.save(update_fields=["verified"])
+    now = timezone.now()
+    for invitation in Invitation.objects.filter(
+        user=user, needs_answer=False, accepted_at__isnull=True
+    ):
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])

@@ -9,9 +9,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
+        from django.contrib import admin
         from django.db.models.signals import post_migrate
 
+        from portal.account_admins import register_account_history
         from portal.site_domain import site_sync
+
+        register_account_history(admin.site)
 
         # After django.contrib.sites made its default "example.com" (portal comes later).
         post_migrate.connect(

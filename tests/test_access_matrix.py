@@ -121,6 +121,12 @@ SUPERUSER_ONLY = {
     "delete": {"GET t1": A_SU, "POST t1": A_SU},
     "redirect": {"GET t1": A_REDIRECT},
 }
+# Accounts (users, groups, e-mail addresses): superusers only; their history is read, never
+# reverted, superusers included.
+ACCOUNTS = {
+    **SUPERUSER_ONLY,
+    "simple_history": {"GET t1": A_SU, "POST t1": A_NONE},
+}
 # Organisations and persons: every back-office role reads; the coordinators of the tables they
 # belong to change them; only superusers delete.
 SHARED_PARTNERS = {
@@ -135,6 +141,12 @@ SHARED_PARTNERS = {
     "history": {"GET t1": A_SHARED_READ, "GET t2": A_SHARED_READ},
     "delete": {"GET t1": A_SU, "POST t1": A_SU},
     "redirect": {"GET t1": A_REDIRECT},
+    "simple_history": {
+        "GET t1": A_SHARED_READ,
+        "GET t2": A_SHARED_READ,
+        "POST t1": A_OWN_WRITE_T1,
+        "POST t2": A_OWN_WRITE_T2,
+    },
 }
 # People: the back office sees the people of its own tables' organisations (every table's for
 # the ministry and superusers); their coordinators change them; only superusers delete.
@@ -148,6 +160,12 @@ PERSONS = {
     },
     "history": {"GET t1": A_READ_T1, "GET t2": A_READ_T2},
     "delete": {"GET t1": A_SU_T1, "POST t1": A_SU_T1},
+    "simple_history": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
 }
 # Geography: read by the back office; regions and MRC changed by superusers only; a
 # municipality by the coordinators whose territory includes it.
@@ -158,10 +176,17 @@ GEOGRAPHY = {
     "history": {"GET t1": A_SHARED_READ},
     "delete": {"GET t1": A_SU, "POST t1": A_SU},
     "redirect": {"GET t1": A_REDIRECT},
+    "simple_history": {"GET t1": A_SHARED_READ, "POST t1": A_SU},
 }
 MUNICIPALITY = {
     **GEOGRAPHY,
     "change": {
+        "GET t1": A_SHARED_READ,
+        "GET t2": A_SHARED_READ,
+        "POST t1": A_OWN_WRITE_T1,
+        "POST t2": A_OWN_WRITE_T2,
+    },
+    "simple_history": {
         "GET t1": A_SHARED_READ,
         "GET t2": A_SHARED_READ,
         "POST t1": A_OWN_WRITE_T1,
@@ -186,6 +211,12 @@ INVITATIONS = {
         "POST t2": A_NONE_T2,
     },
     "delete": {"GET t1": A_SU_T1, "GET t2": A_SU_T2, "POST t1": A_SU_T1, "POST t2": A_SU_T2},
+    "simple_history": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_NONE_T1,
+        "POST t2": A_NONE_T2,
+    },
 }
 # Activities: declared and reviewed on the portal's pages; the admin only reads them and
 # deletes softly (nobody adds, changes or reverts one there, superusers included).
@@ -218,10 +249,10 @@ TASK_RESULTS = {
 
 # model label → (kind of rows, the scope object filling <object_id>)
 ADMIN_MODELS = {
-    "auth_group": (SUPERUSER_ONLY, "group"),
-    "auth_user": (SUPERUSER_ONLY, "user"),
+    "auth_group": (ACCOUNTS, "group"),
+    "auth_user": (ACCOUNTS, "user"),
     "sites_site": (SUPERUSER_ONLY, "site"),
-    "account_emailaddress": (SUPERUSER_ONLY, "emailaddress"),
+    "account_emailaddress": (ACCOUNTS, "emailaddress"),
     "mfa_authenticator": (SUPERUSER_ONLY, "authenticator"),
     "municipalities_region": (GEOGRAPHY, "region"),
     "municipalities_mrc": (GEOGRAPHY, "mrc"),
@@ -250,6 +281,20 @@ ADMIN_MODELS = {
 
 # The models whose admin offers simple_history's "revert to this version" page.
 WITH_REVERT = {
+    "auth_group",
+    "auth_user",
+    "account_emailaddress",
+    "municipalities_region",
+    "municipalities_mrc",
+    "municipalities_municipality",
+    "partners_organisation",
+    "partners_person",
+    "partners_table",
+    "partners_committee",
+    "partners_membership",
+    "partners_invitation",
+    "events_eventseries",
+    "kits_kit",
     "partners_meeting",
     "actionplans_plan",
     "actionplans_axis",

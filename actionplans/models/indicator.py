@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
 
@@ -28,7 +28,7 @@ class Indicator(models.Model):
 
     table_path = "measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["position"])
+    history = History(excluded_fields=["position"])
 
     class Meta:
         ordering = ["position", "id"]
@@ -63,7 +63,7 @@ class Target(models.Model):
 
     table_path = "indicator__measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["id"]

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
 
@@ -77,7 +77,7 @@ class Measure(models.Model):
 
     table_path = "objective__axis__plan__table"
     objects = MeasureQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["position"])
+    history = History(excluded_fields=["position"], m2m_fields=["leads", "partners", "years"])
 
     class Meta:
         ordering = ["position", "id"]
@@ -173,7 +173,7 @@ class BudgetLine(models.Model):
 
     table_path = "measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["id"]

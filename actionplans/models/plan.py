@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.formatting import format_date
+from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
 
@@ -46,7 +46,7 @@ class Plan(models.Model):
 
     table_path = "table"
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -86,6 +86,7 @@ class PlanYear(models.Model):
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["number"]
@@ -122,7 +123,7 @@ class Axis(models.Model):
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["number"]
@@ -152,7 +153,7 @@ class Objective(models.Model):
 
     table_path = "axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["position", "id"]
@@ -189,6 +190,7 @@ class PlanExpense(models.Model):
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
+    history = History()
 
     class Meta:
         ordering = ["id"]

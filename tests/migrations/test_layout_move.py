@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from common.history import BASELINE_REASON
+
 ACTIVITIES = 1_000
 STATUSES = ["draft", "submitted", "approved", "returned"]
 PROJECT_APPS = {
@@ -288,9 +290,17 @@ def test_the_layout_move_keeps_a_populated_database(migrator, settings, tmp_path
         get("municipalities", "Municipality").objects.get(slug="ville-0").activities.count() == 750
     )
 
-    # History: the same rows, the values' history pointing at the activities.
+    # History: the same rows, the values' history pointing at the activities; then one record
+    # per activity, by nobody, from which its history also keeps its municipalities.
     HistoricalActivity = get("activities", "HistoricalActivity")
-    assert sorted(HistoricalActivity.objects.values_list("id", "status")) == before["history"]
+    recorded = HistoricalActivity.objects.exclude(history_change_reason=BASELINE_REASON)
+    assert sorted(recorded.values_list("id", "status")) == before["history"]
+    started = HistoricalActivity.objects.filter(history_change_reason=BASELINE_REASON)
+    assert sorted(started.values_list("id", "status", "history_type", "history_user")) == sorted(
+        (pk, status, "~", None) for pk, status in before["statuses"].items()
+    )
+    links = get("activities", "HistoricalActivity_municipalities").objects
+    assert set(links.values_list("history__id", "municipality_id")) == before["municipalities"]
     assert (
         sorted(
             get("activities", "HistoricalIndicatorValue").objects.values_list(
@@ -338,7 +348,7 @@ def test_the_layout_move_keeps_a_populated_database(migrator, settings, tmp_path
     ]
 
     activity = CurrentActivity.objects.get(pk=before["attachment_activity"])
-    assert activity.history.count() == 1
+    assert activity.history.exclude(history_change_reason=BASELINE_REASON).count() == 1
     assert activity.values.count() == 2
     assert KitAdoption.objects.get(pk=before["adoption"]).history.count() == 1
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from accountability import reports
 from accountability.data import plan_for_report
@@ -37,6 +38,11 @@ def row_counts():
         for model in apps.get_models(include_auto_created=True)
         if model._meta.label not in LEFT_OUT
     }
+
+
+def latest_migrations(app_label):
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    return [name for app, name in graph.leaf_nodes() if app == app_label]
 
 
 def read_stored(name, alias="default"):
@@ -131,7 +137,7 @@ def test_the_archive_holds_rows_files_and_a_manifest(site, tmp_path):
     manifest = json.loads(contents["manifest.json"])
     assert list(contents)[0] == "database.jsonl" and list(contents)[-1] == "manifest.json"
     assert manifest["format"] == "tables-immigration-backup" and manifest["version"] == 1
-    assert manifest["migrations"]["activities"] == ["0003_status_state_machine"]
+    assert manifest["migrations"]["activities"] == latest_migrations("activities")
     assert manifest["counts"] == row_counts()
     assert {entry["name"]: entry["sha256"] for entry in manifest["files"]} == {
         name: hashlib.sha256(body).hexdigest() for name, body in stored_files().items()
@@ -267,7 +273,8 @@ def test_an_archive_from_another_migration_state_is_refused(site, tmp_path, sett
     with pytest.raises(CommandError) as refused:
         call_command("restore", str(newer), force=True)
     assert "autre état des migrations" in str(refused.value)
-    assert "activities: 0004_from_a_newer_portal ≠ 0003_status_state_machine" in str(refused.value)
+    (latest,) = latest_migrations("activities")
+    assert f"activities: 0004_from_a_newer_portal ≠ {latest}" in str(refused.value)
 
 
 def test_a_file_that_is_no_archive_or_of_an_unknown_format_is_refused(site, tmp_path):

@@ -34,6 +34,10 @@ def admin_pages(plan):
         reverse("admin:actionplans_axis_change", args=[objective.axis.pk]),
         reverse("admin:actionplans_objective_change", args=[objective.pk]),
         reverse("admin:actionplans_measure_change", args=[measure.pk]),
+        reverse("admin:actionplans_plan_history", args=[plan.pk]),
+        reverse("admin:actionplans_measure_history", args=[measure.pk]),
+        reverse("admin:partners_table_history", args=[plan.table.pk]),
+        reverse("admin:partners_organisation_history", args=[measure.leads.get().pk]),
     ]
 
 

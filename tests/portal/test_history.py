@@ -543,7 +543,7 @@ def test_accepting_an_invitation_is_in_the_histories(su_client):
     invitation, _link = invitation_create(
         email="nouvelle@example.org", organisation=OrganisationFactory(), role="partner"
     )
-    invitation_accept(user=invitation.user)
+    invitation_accept(user=invitation.user, password="un-mot-de-passe-solide-2025")
 
     text, _content = history_text(su_client, invitation)
     assert f"{label(Invitation, 'accepted_at')} : — → " in text

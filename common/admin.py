@@ -13,6 +13,8 @@ from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.validation import text_max_length
+
 
 def perm_name(opts, action):
     return f"{opts.app_label}.{action}_{opts.model_name}"
@@ -36,6 +38,11 @@ class ScopedChoicesMixin:
 
     # Web addresses typed without a scheme are read as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if (limit := text_max_length(db_field)) is not None:  # as in the site's forms
+            kwargs.setdefault("max_length", limit)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _scoped(self, db_field, request, kwargs):
         if "queryset" not in kwargs:

@@ -3,10 +3,15 @@
 is written, neither at the preview nor at the confirmation. Run on PostgreSQL too, where a value
 that does not fit its column is a server error rather than a silent overflow."""
 
+import io
+
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from actionplans.exports.plan import plan_export
+from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Plan
 from tests.hostile.bad_input import page_text, row_counts
 
@@ -387,3 +392,111 @@ def test_bad_files_are_refused(client, coordinator_a, table_a, name, content, me
     )
     assert message in normalised(page_text(response))
     assert row_counts() == before
+
+
+# --- The plan's spreadsheet, taken back in the admin ("Importer" on the measures) ----------
+
+
+@pytest.fixture
+def sheet_plan(table_a):
+    text = document(
+        measure("1.1.1", title="Fête"), measure("1.1.2", title="Jumelage", target="An 2 : 5")
+    )
+    return import_document(
+        table=table_a, preview=preview_document(text=text), title="Plan", slug="plan-tableur"
+    )
+
+
+def sheet_rows(plan):
+    content = plan_export(plan, "xlsx")[2]
+    return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+
+
+def post_sheet(client, plan, dataset):
+    url = reverse("admin:actionplans_measure_import")
+    formats = client.get(url).context["form"].fields["format"].choices
+    xlsx = next(value for value, label in formats if label.lower() == "xlsx")
+    upload = SimpleUploadedFile("plan.xlsx", dataset.export("xlsx"))
+    return client.post(url, {"import_file": upload, "format": xlsx, "plan": plan.pk})
+
+
+def changed(dataset, row, **cells):
+    values = list(dataset[row])
+    for column, value in cells.items():
+        values[dataset.headers.index(column)] = value
+    dataset[row] = values
+    return dataset
+
+
+@pytest.mark.parametrize(
+    ("edit", "messages"),
+    [
+        pytest.param(
+            lambda rows: changed(rows, 1, **{"Numéro": "1.1.1", "Moyen d'action": "Écrasé"}),
+            [
+                "Le moyen d'action 1.1.1 figure sur plusieurs lignes (1, 2) : gardez-en une "
+                "seule, rien n'a été importé."
+            ],
+            id="deux-lignes-meme-numero",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 1, **{"Numéro": " 1.1.1 "}),
+            ["Le moyen d'action 1.1.1 figure sur plusieurs lignes (1, 2)"],
+            id="meme-numero-avec-espaces",
+        ),
+        pytest.param(
+            lambda rows: rows.append(list(rows[0])) or rows.append(list(rows[0])) or rows,
+            ["Le moyen d'action 1.1.1 figure sur plusieurs lignes (1, 3, 4)"],
+            id="trois-fois",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 0, **{"RH ($)": "99999999999999"}),
+            ["Colonne « RH ($) » : Assurez-vous qu'il n'y a pas plus de 12 chiffres au total."],
+            id="rh-trop-grand",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 0, **{"Heures": "123456789"}),
+            ["Colonne « Heures » : Assurez-vous qu'il n'y a pas plus de 8 chiffres au total."],
+            id="heures-trop-grandes",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 0, **{"Source de financement": "PAC " * 30}),
+            ["Colonne « Source de financement » : Assurez-vous que cette valeur comporte au "],
+            id="source-trop-longue",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 0, **{"Échéance": "Ans " + "1, " * 40}),
+            ["Colonne « Échéance » : Assurez-vous que cette valeur comporte au plus 100 "],
+            id="echeance-trop-longue",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 0, **{"Indicateurs": "Nombre " * 50}),
+            ["Colonne « Indicateurs » : Assurez-vous que cette valeur comporte au plus 300 "],
+            id="indicateur-trop-long",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 1, **{"Cible an 2": "5" * 14 + " activités"}),
+            ["Colonne « Cible an 2 » : Assurez-vous qu'il n'y a pas plus de 12 chiffres"],
+            id="cible-trop-grande",
+        ),
+        pytest.param(
+            lambda rows: changed(rows, 1, **{"Cible pour le plan": "c" * 501}),
+            ["Colonne « Cible pour le plan » : Assurez-vous que cette valeur comporte au plus"],
+            id="cible-trop-longue",
+        ),
+    ],
+)
+def test_a_bad_spreadsheet_is_explained_and_imports_nothing(
+    client, coordinator_a, sheet_plan, edit, messages
+):
+    client.force_login(coordinator_a)
+    dataset = edit(sheet_rows(sheet_plan))
+    before = row_counts()
+    snapshot = list(sheet_rows(sheet_plan))
+    response = post_sheet(client, sheet_plan, dataset)
+    page = normalised(page_text(response))
+    for message in messages:
+        assert normalised(message) in page
+    assert response.context.get("confirm_form") is None  # nothing to confirm
+    assert row_counts() == before
+    assert list(sheet_rows(sheet_plan)) == snapshot

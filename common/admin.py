@@ -11,6 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.urls import NoReverseMatch
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.validation import text_max_length
@@ -91,9 +92,13 @@ class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def view_on_site(self, obj):
-        """The object's own page, linked directly (not through ``/admin/r/``)."""
+        """The object's own page, linked directly (not through ``/admin/r/``); none while a
+        refused change leaves the form's object with a value its address cannot carry."""
         get_url = getattr(obj, "get_absolute_url", None)
-        return get_url() if get_url else None
+        try:
+            return get_url() if get_url else None
+        except NoReverseMatch:
+            return None
 
 
 class HistoryAdmin(RuleBookAdmin, SimpleHistoryAdmin):

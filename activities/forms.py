@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Indicator, Measure
-from activities.models import Activity
+from activities.models import MAX_INDICATOR_VALUE, Activity
 from activities.selectors import reportable_measures
 from common.formatting import format_date
 from common.uploads import sniff_content_type
@@ -88,6 +88,7 @@ class ActivityForm(forms.ModelForm):
                 label=label,
                 required=False,
                 min_value=0,
+                max_value=MAX_INDICATOR_VALUE,
                 max_digits=12,
                 decimal_places=2,
                 initial=values.get(indicator.pk),

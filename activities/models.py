@@ -13,6 +13,7 @@ from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
 MAX_PARTICIPANTS = 100_000
+MAX_INDICATOR_VALUE = MAX_PARTICIPANTS * 10
 
 
 class ActivityQuerySet(TableOwnedQuerySet):
@@ -237,7 +238,7 @@ class IndicatorValue(models.Model):
         _("valeur"),
         max_digits=12,
         decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_PARTICIPANTS * 10)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_INDICATOR_VALUE)],
     )
 
     table_path = "activity__measure__objective__axis__plan__table"

@@ -221,6 +221,11 @@ def test_today_is_not_the_future(client, partner, measure, indicator, today):
 BAD_INDICATOR_VALUES = [
     ("negative", "-1", "Assurez-vous que cette valeur est supérieure ou égale à 0."),
     ("enorme", "1" + "0" * 15, "Assurez-vous qu'il n'y a pas plus de 12 chiffres au total."),
+    (
+        "plus-d-un-million",
+        "1000001",
+        "Assurez-vous que cette valeur est inférieure ou égale à 1000000.",
+    ),
     ("nan", "NaN", "Saisissez un nombre."),
     ("texte", "deux", "Saisissez un nombre."),
     ("nul", "2\x00", "Saisissez un nombre."),

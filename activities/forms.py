@@ -138,9 +138,15 @@ class ActivityForm(forms.ModelForm):
             )
         return day
 
-    def _moved(self, measure):
-        """Whether the activity is being moved to another measure than the one it has."""
-        return bool(self.instance.pk and measure and measure.pk != self.instance.measure_id)
+    def _left_indicator_ids(self, measure):
+        """When the activity moves to ``measure``, the indicators of the measure it leaves (the
+        page still showed their fields; their values are dropped with the move); else None."""
+        if not (self.instance.pk and measure and measure.pk != self.instance.measure_id):
+            return None
+        left = Indicator.objects.filter(measure=self.instance.measure_id).values_list(
+            "pk", flat=True
+        )
+        return {str(pk) for pk in left}
 
     def clean(self):
         cleaned = super().clean()
@@ -165,24 +171,12 @@ class ActivityForm(forms.ModelForm):
             )
         own = {str(indicator.pk) for indicator in self.indicators}
         posted = {match.group(1) for key in self.data if (match := INDICATOR_FIELD.match(key))}
-        moved = self._moved(measure)
-        # Moving an activity, the page still showed the old measure's indicators: their values
-        # are not foreign, they are dropped with the move (activity_save).
-        previous = (
-            {
-                str(pk)
-                for pk in Indicator.objects.filter(measure=self.instance.measure_id).values_list(
-                    "pk", flat=True
-                )
-            }
-            if moved
-            else set()
-        )
-        if posted - own - previous:
+        left = self._left_indicator_ids(measure)
+        if posted - own - (left or set()):
             raise forms.ValidationError(
                 _("Une valeur vise un indicateur qui n'appartient pas à ce moyen d'action.")
             )
-        if moved and own and not posted & own:
+        if left is not None and own and not posted & own:
             # The page did not show the new measure's indicators: show them before saving.
             self.add_error(
                 "measure",

@@ -154,8 +154,8 @@ class Activity(FSMModelMixin, models.Model):
     is_deleted = models.BooleanField(_("supprimée"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
-    # What forms accept of free text (common.validation.formfield_with_text_limit); the
-    # database does not limit it.
+    # What forms accept of free text (common.validation.text_max_length); the database does
+    # not limit it.
     text_max_lengths = {"description": 5_000, "review_comment": 2_000}
     table_path = "measure__objective__axis__plan__table"
     objects = ActivityQuerySet.as_manager()

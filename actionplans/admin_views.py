@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.forms import PlanImportForm
 from actionplans.imports.documents import import_document
+from actionplans.imports.parsing import PlanParseError
 
 
 def plan_import_view(request, *, table, model_admin):
@@ -18,19 +19,24 @@ def plan_import_view(request, *, table, model_admin):
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"]
         if "confirm" in request.POST:
-            plan = import_document(
-                table=table,
-                preview=preview,
-                title=form.cleaned_data["title"],
-                slug=form.cleaned_data["slug"],
-                start_date=form.cleaned_data["start_date"],
-            )
-            messages.success(
-                request,
-                _("Le plan « %(title)s » a été importé : %(count)s moyens d'action.")
-                % {"title": plan.title, "count": len(preview.parsed.measures)},
-            )
-            return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
+            try:
+                plan = import_document(
+                    table=table,
+                    preview=preview,
+                    title=form.cleaned_data["title"],
+                    slug=form.cleaned_data["slug"],
+                    start_date=form.cleaned_data["start_date"],
+                )
+            except PlanParseError as error:  # what only the plan's own years reveal
+                form.add_error(None, error.messages)
+                preview = None
+            else:
+                messages.success(
+                    request,
+                    _("Le plan « %(title)s » a été importé : %(count)s moyens d'action.")
+                    % {"title": plan.title, "count": len(preview.parsed.measures)},
+                )
+                return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Importer un plan pour %(table)s") % {"table": table},

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from actionplans.imports.documents import preview_document
-from actionplans.imports.parsing import PlanParseError, check_size
+from actionplans.imports.parsing import PlanParseError, check_size, plan_period_error
 from actionplans.models import Indicator, Plan
 from actionplans.services import indicator_targets_set
 from common.spreadsheets import MAX_SPREADSHEET_BYTES
@@ -111,11 +111,14 @@ class PlanImportForm(forms.Form):
         except PlanParseError as error:
             raise forms.ValidationError(error.messages) from error
         preview = cleaned["preview"]
-        if cleaned.get("start_date") is None and preview.parsed.start_date is None:
+        start = cleaned.get("start_date")
+        if start is None and preview.parsed.start_date is None:
             self.add_error(
                 "start_date",
                 _("Le document ne donne pas les dates du plan : indiquez sa date de début."),
             )
+        elif start is not None and (problem := plan_period_error(start, preview.parsed.end_date)):
+            self.add_error("start_date", problem)
         return cleaned
 
 

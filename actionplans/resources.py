@@ -25,10 +25,11 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget, CharWidget
 
-from actionplans.models import Indicator, Measure
-from actionplans.numbers import read_number
+from actionplans.models import BudgetLine, Indicator, Measure, Target
+from actionplans.numbers import first_number, read_number
 from actionplans.services import measure_sheet_update
 from common import audit, spreadsheets
+from common.validation import field_errors
 
 NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
 
@@ -64,6 +65,27 @@ def _decimal(value, column):
             _("Un montant ne peut pas être négatif (colonne %(column)s).") % {"column": column}
         )
     return number
+
+
+def _fit(model, values, columns):
+    """Messages for the ``{field name: value}`` that ``model``'s fields would refuse, each
+    naming its column of the sheet (PostgreSQL would refuse them with a server error)."""
+    return [
+        _("Colonne « %(column)s » : %(error)s") % {"column": column, "error": " ".join(messages)}
+        for (name, value), column in zip(values.items(), columns, strict=True)
+        for _label, messages in field_errors(model, {name: value})
+    ]
+
+
+def _duplicate_rows(numbers):
+    """``{measure number: [row, …]}`` for the numbers on more than one row (rows counted from
+    1 after the header, as the import page numbers them)."""
+    rows = {}
+    for row, number in enumerate(numbers, start=1):
+        key = str(number if number is not None else "").strip()
+        if key:
+            rows.setdefault(key, []).append(row)
+    return {number: found for number, found in rows.items() if len(found) > 1}
 
 
 def _canonical(value):
@@ -263,6 +285,7 @@ class MeasureResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.plan = plan
         self.plan_years = list(plan.years.all()) if plan else []
+        self.duplicates = {}  # measure numbers on several rows, found by before_import
         for year in self.plan_years:
             self.fields[f"target_year_{year.number}"] = SheetField(
                 _targets(year.pk), column_name=_("Cible an %(number)s") % {"number": year.number}
@@ -306,15 +329,32 @@ class MeasureResource(resources.ModelResource):
         return True
 
     def import_instance(self, instance, row, **kwargs):
+        number = str(row.get(str(self.fields["number"].column_name)) or "").strip()
+        if rows := self.duplicates.get(number):
+            raise ValidationError(
+                _(
+                    "Le moyen d'action %(number)s figure sur plusieurs lignes (%(rows)s) : "
+                    "gardez-en une seule, rien n'a été importé."
+                )
+                % {"number": number, "rows": ", ".join(map(str, rows))}
+            )
         if instance.pk is None:
             raise ValidationError(
                 _("Le moyen d'action %(number)s n'existe pas dans ce plan.")
                 % {"number": row.get(str(self.fields["number"].column_name))}
             )
         super().import_instance(instance, row, **kwargs)
-        instance.sheet_values = self._sheet_values(row)
+        errors = _fit(
+            Measure,
+            {"schedule_text": instance.schedule_text},
+            [self.fields["schedule_text"].column_name],
+        )
+        instance.sheet_values = self._sheet_values(row, errors)
 
-    def _sheet_values(self, row):
+    def _sheet_values(self, row, errors):
+        """What the row says of the measure's years, budget line and indicators; raises
+        ValidationError with every value that cannot be written, ``errors`` included."""
+
         def cell(name):
             return row.get(str(self.fields[name].column_name))
 
@@ -337,6 +377,7 @@ class MeasureResource(resources.ModelResource):
             name: _decimal(cell(name), self.fields[name].column_name) for name in NUMBER_COLUMNS
         }
         budget["funding_source"] = str(cell("funding_source") or "").strip()
+        errors += _fit(BudgetLine, budget, [self.fields[name].column_name for name in budget])
         labels = _lines(cell("indicators"))
         targets = {
             year.number: _lines(cell(f"target_year_{year.number}")) for year in self.plan_years
@@ -353,6 +394,17 @@ class MeasureResource(resources.ModelResource):
             for index, label in enumerate(labels)
             if label
         ]
+        for label, texts in indicators:
+            errors += _fit(Indicator, {"label": label}, [self.fields["indicators"].column_name])
+            for year, text in texts.items():
+                column = self.fields[f"target_year_{year.number}" if year else "target_plan"]
+                errors += _fit(
+                    Target,
+                    {"text": text, "value": first_number(text)},
+                    [column.column_name] * 2,
+                )
+        if errors:
+            raise ValidationError(errors)
         return {
             "years": [known[number] for number in years],
             "budget": budget,
@@ -372,6 +424,7 @@ class MeasureResource(resources.ModelResource):
                 )
                 % {"columns": ", ".join(missing)}
             )
+        self.duplicates = _duplicate_rows(dataset[str(self.fields["number"].column_name)])
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         """All or nothing: a file with any invalid row changes no measure."""

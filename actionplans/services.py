@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplans.imports.limits import field_limit_errors
+from actionplans.imports.parsing import PlanParseError, plan_period_error
 from actionplans.models import (
     Axis,
     BudgetLine,
@@ -102,8 +104,8 @@ def _organisations_named_in(text, organisations):
 
 
 def _fit_to_plan_years(measure, years):
-    """Keep the schedule years and yearly targets the plan has; the rest becomes a warning
-    and, for targets, text of the whole-plan target."""
+    """Keep the schedule years and yearly targets the plan has (``years``: their numbers); the
+    rest becomes a warning and, for targets, text of the whole-plan target."""
     outside = [number for number in measure.years if number not in years]
     if outside:
         measure.warnings.append(
@@ -137,6 +139,9 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     Bulk inserts keep the number of queries independent of the plan's size. Lead and partner
     organisations are recognised in the responsibility text by acronym or name (the first one
     named is the lead); the text itself is kept as written.
+
+    Raises :class:`PlanParseError` (its messages are for the coordinator) when the dates cannot
+    be a plan's or a value does not fit its field; nothing is written then.
     """
     from partners.models import Organisation
 
@@ -144,8 +149,17 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     end = end_date or parsed.end_date
     if start is None:
         raise ValueError(_("La date de début du plan est introuvable : précisez-la."))
+    if problem := plan_period_error(start, None):
+        raise PlanParseError([problem])
     if end is None:
         end = _add_year(_add_year(_add_year(start))) - timedelta(days=1)
+    if problem := plan_period_error(start, end):
+        raise PlanParseError([problem])
+    year_numbers = range(1, len(plan_year_periods(start, end)) + 1)
+    for measure in parsed.measures:
+        _fit_to_plan_years(measure, year_numbers)
+    if errors := field_limit_errors(parsed):  # targets moved to the whole plan may grow
+        raise PlanParseError(errors)
     plan = Plan.objects.create(
         table=table,
         title=title,
@@ -170,8 +184,6 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         ],
         Objective,
     )
-    for measure in parsed.measures:
-        _fit_to_plan_years(measure, years)
     parsed_measures = [
         (objective, position, measure)
         for objective, parsed_objective in zip(objectives, parsed.objectives, strict=True)
@@ -219,7 +231,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
                 staff_hours=parsed_measure.budget.staff_hours,
                 other_amount=parsed_measure.budget.other_amount,
                 description=parsed_measure.budget.description,
-                funding_source=parsed_measure.budget.funding_source[:100],
+                funding_source=parsed_measure.budget.funding_source,
             )
             for measure, parsed_measure in pairs
             if not parsed_measure.budget.is_empty
@@ -233,7 +245,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     ]
     indicators = bulk_create_with_history(
         [
-            Indicator(measure=measure, label=indicator.label[:300])
+            Indicator(measure=measure, label=indicator.label)
             for measure, indicator in with_indicator
         ],
         Indicator,
@@ -243,7 +255,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
             Target(
                 indicator=indicator,
                 year=years.get(number) if number else None,
-                text=text[:500],
+                text=text,
                 value=first_number(text),
             )
             for indicator, (_, parsed_indicator) in zip(indicators, with_indicator, strict=True)
@@ -253,9 +265,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     )
     bulk_create_with_history(
         [
-            PlanExpense(
-                plan=plan, kind=expense.kind, label=expense.label[:200], amount=expense.amount
-            )
+            PlanExpense(plan=plan, kind=expense.kind, label=expense.label, amount=expense.amount)
             for expense in parsed.expenses
         ],
         PlanExpense,

@@ -2,13 +2,15 @@ import re
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import Measure
-from activities.models import Activity
+from actionplans.models import Indicator, Measure
+from activities.models import MAX_INDICATOR_VALUE, Activity
 from activities.selectors import reportable_measures
 from common.formatting import format_date
 from common.uploads import sniff_content_type
+from common.validation import formfield_with_text_limit
 from events.models import Event
 from municipalities.models import Municipality
 
@@ -39,6 +41,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
+        formfield_callback = formfield_with_text_limit
         fields = [
             "measure",
             "date",
@@ -85,6 +88,7 @@ class ActivityForm(forms.ModelForm):
                 label=label,
                 required=False,
                 min_value=0,
+                max_value=MAX_INDICATOR_VALUE,
                 max_digits=12,
                 decimal_places=2,
                 initial=values.get(indicator.pk),
@@ -121,6 +125,29 @@ class ActivityForm(forms.ModelForm):
     def indicator_fields(self):
         return [self[f"indicator_{indicator.pk}"] for indicator in self.indicators]
 
+    def clean_date(self):
+        day, today = self.cleaned_data["date"], timezone.localdate()
+        if day > today:
+            raise forms.ValidationError(
+                _(
+                    "Une activité future est un événement : déclarez-la ici une fois réalisée "
+                    "(au plus tard aujourd'hui, le %(today)s). D'ici là, la coordination de la "
+                    "table peut l'annoncer au calendrier des événements."
+                )
+                % {"today": format_date(today)}
+            )
+        return day
+
+    def _left_indicator_ids(self, measure):
+        """When the activity moves to ``measure``, the indicators of the measure it leaves (the
+        page still showed their fields; their values are dropped with the move); else None."""
+        if not (self.instance.pk and measure and measure.pk != self.instance.measure_id):
+            return None
+        left = Indicator.objects.filter(measure=self.instance.measure_id).values_list(
+            "pk", flat=True
+        )
+        return {str(pk) for pk in left}
+
     def clean(self):
         cleaned = super().clean()
         measure, day = cleaned.get("measure"), cleaned.get("date")
@@ -143,14 +170,21 @@ class ActivityForm(forms.ModelForm):
                 % {"split": split, "total": total},
             )
         own = {str(indicator.pk) for indicator in self.indicators}
-        foreign = [
-            match.group(1)
-            for key in self.data
-            if (match := INDICATOR_FIELD.match(key)) and match.group(1) not in own
-        ]
-        if foreign:
+        posted = {match.group(1) for key in self.data if (match := INDICATOR_FIELD.match(key))}
+        left = self._left_indicator_ids(measure)
+        if posted - own - (left or set()):
             raise forms.ValidationError(
                 _("Une valeur vise un indicateur qui n'appartient pas à ce moyen d'action.")
+            )
+        if left is not None and own and not posted & own:
+            # The page did not show the new measure's indicators: show them before saving.
+            self.add_error(
+                "measure",
+                _(
+                    "Vous avez changé de moyen d'action : ses indicateurs sont maintenant "
+                    "affichés. Indiquez leurs valeurs, puis enregistrez de nouveau ; celles de "
+                    "l'ancien moyen d'action ne seront pas conservées."
+                ),
             )
         for upload in cleaned.get("attachments") or []:
             if upload.size > MAX_ATTACHMENT_BYTES:
@@ -177,5 +211,8 @@ class ActivityForm(forms.ModelForm):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("Ce qu'il faut corriger"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Ce qu'il faut corriger"),
+        max_length=Activity.text_max_lengths["review_comment"],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Expliquez ce qu'il faut corriger.")},
     )

@@ -13,6 +13,7 @@ from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
 MAX_PARTICIPANTS = 100_000
+MAX_INDICATOR_VALUE = MAX_PARTICIPANTS * 10
 
 
 class ActivityQuerySet(TableOwnedQuerySet):
@@ -153,6 +154,9 @@ class Activity(FSMModelMixin, models.Model):
     is_deleted = models.BooleanField(_("supprimée"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
+    # What forms accept of free text (common.validation.text_max_length); the database does
+    # not limit it.
+    text_max_lengths = {"description": 5_000, "review_comment": 2_000}
     table_path = "measure__objective__axis__plan__table"
     objects = ActivityQuerySet.as_manager()
     history = History(
@@ -236,7 +240,7 @@ class IndicatorValue(models.Model):
         _("valeur"),
         max_digits=12,
         decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_PARTICIPANTS * 10)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_INDICATOR_VALUE)],
     )
 
     table_path = "activity__measure__objective__axis__plan__table"

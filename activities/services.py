@@ -85,6 +85,9 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
         elif existing.value != number:
             existing.value = number
             existing.save(update_fields=["value"])
+    # Moved to another measure: the old measure's values would count toward its progress.
+    for value in activity.values.exclude(indicator__measure=activity.measure_id):
+        value.delete()
     for upload in files:
         Attachment.objects.create(
             activity=activity,

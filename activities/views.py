@@ -167,7 +167,9 @@ def _return(activity, request):
     if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table renvoie les activités."))
     form = ReturnForm(request.POST)
-    comment = form.data.get("comment", "")
+    if not form.is_valid():  # empty, too long: the browser's own checks were bypassed
+        raise services.WorkflowError(" ".join(form.errors["comment"]))
+    comment = form.cleaned_data["comment"]
     services.activity_return(activity=activity, reviewer=request.user, comment=comment)
     messages.success(request, _("Activité renvoyée à son auteur avec votre commentaire."))
 

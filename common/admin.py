@@ -15,11 +15,13 @@ from django.db import models
 from django.forms.models import _get_foreign_key
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.history import readable_history
+from common.validation import text_max_length
 
 
 def perm_name(opts, action):
@@ -44,6 +46,11 @@ class ScopedChoicesMixin:
 
     # Web addresses typed without a scheme are read as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if (limit := text_max_length(db_field)) is not None:  # as in the site's forms
+            kwargs.setdefault("max_length", limit)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _scoped(self, db_field, request, kwargs):
         if "queryset" not in kwargs:
@@ -92,9 +99,13 @@ class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def view_on_site(self, obj):
-        """The object's own page, linked directly (not through ``/admin/r/``)."""
+        """The object's own page, linked directly (not through ``/admin/r/``); none while a
+        refused change leaves the form's object with a value its address cannot carry."""
         get_url = getattr(obj, "get_absolute_url", None)
-        return get_url() if get_url else None
+        try:
+            return get_url() if get_url else None
+        except NoReverseMatch:
+            return None
 
 
 class ReadableHistoryMixin:

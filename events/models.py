@@ -32,6 +32,8 @@ class EventSeries(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"description": 5_000}
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
     history = History()
@@ -105,6 +107,8 @@ class Event(models.Model):
     )
     is_public = models.BooleanField(_("public"), default=True)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"description": 5_000}
     table_path = "table"
     objects = EventQuerySet.as_manager()
     history = History(m2m_fields=["organisers", "measures"])

@@ -45,7 +45,10 @@ class AdoptionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     published_url = forms.URLField(
-        label=_("Adresse de la publication"), required=False, assume_scheme="https"
+        label=_("Adresse de la publication"),
+        required=False,
+        assume_scheme="https",
+        max_length=KitAdoption._meta.get_field("published_url").max_length,
     )
 
     def clean(self):

@@ -51,6 +51,8 @@ class Kit(models.Model):
     how = models.TextField(_("comment ?"), blank=True, validators=[_validate_placeholders])
     is_published = models.BooleanField(_("publiée"), default=False)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"what": 5_000, "when": 5_000, "how": 5_000}
     table_path = "table"
     objects = KitQuerySet.as_manager()
     history = History()
@@ -101,6 +103,8 @@ class CopyBlock(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"body": 10_000}
     table_path = "kit__table"
     objects = TableOwnedQuerySet.as_manager()
     history = History()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,8 +52,18 @@ def kit_detail(request, slug):
     chosen = request.GET.get("municipalite")
     territory = _territory(kit)
     if chosen:
-        municipality = get_object_or_404(territory, slug=chosen)
-        return redirect("kits:personalised", slug=kit.slug, municipality=municipality.slug)
+        # Only a slug reaches the query (PostgreSQL refuses a NUL byte with a server error).
+        municipality = territory.filter(slug=chosen).first() if slug_re.match(chosen) else None
+        if municipality is not None:
+            return redirect("kits:personalised", slug=kit.slug, municipality=municipality.slug)
+        messages.error(
+            request,
+            _(
+                "Cette municipalité n'est pas dans le territoire de la trousse : choisissez la "
+                "vôtre dans la liste."
+            ),
+        )
+        return render(request, "kits/kit_detail.html", _kit_context(kit, territory), status=404)
     return render(request, "kits/kit_detail.html", _kit_context(kit, territory))
 
 

@@ -1,11 +1,16 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Invitation, Organisation, Table
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Courriel de la personne"))
+    # A new address becomes the account's username, which is the shorter limit.
+    email = forms.EmailField(
+        label=_("Courriel de la personne"),
+        max_length=get_user_model()._meta.get_field("username").max_length,
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation")
     )

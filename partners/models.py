@@ -78,6 +78,8 @@ class Organisation(models.Model):
     )
     is_listed = models.BooleanField(_("dans le répertoire public"), default=True)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"description": 2_000}
     objects = OrganisationQuerySet.as_manager()
     history = History(m2m_fields=["territory"])
 
@@ -158,6 +160,8 @@ class Table(models.Model):
         help_text=_("Comptes qui gèrent cette table dans l'administration."),
     )
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"description": 5_000}
     table_path = ""
     objects = TableOwnedQuerySet.as_manager()
     history = History(m2m_fields=["mrcs", "coordinators"])
@@ -204,6 +208,8 @@ class Committee(models.Model):
     mandate = models.TextField(_("mandat"), blank=True)
     composition = models.TextField(_("composition"), blank=True)
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"mandate": 5_000, "composition": 5_000}
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
     history = History()
@@ -301,6 +307,8 @@ class Meeting(models.Model):
 
     history = History()
 
+    # What forms accept of free text (common.validation.text_max_length).
+    text_max_lengths = {"agenda": 10_000, "minutes": 50_000}
     table_path = "table"
     objects = TableOwnedQuerySet.as_manager()
 

@@ -17,8 +17,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from actionplans.imports.limits import field_limit_errors
 from actionplans.numbers import read_number, to_decimal
 from common import spreadsheets
+from common.formatting import format_date
 
 MONTHS = {
     "janvier": 1,
@@ -161,6 +163,7 @@ class ParsedExpense:
     kind: str
     label: str
     amount: Decimal
+    line: int = 0
 
 
 @dataclass
@@ -253,20 +256,56 @@ def split_targets(text):
     return targets
 
 
+# A plan's dates: real calendar days within these years (a typo such as 2202 is refused).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def _day(day, month, year):
+    """``("31", "mars", "2025")`` as a date; None if the month is not a French month name;
+    ValueError with a message for the coordinator if the calendar has no such day."""
+    number = MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        return date(int(year), number, int(day))
+    except ValueError as error:
+        raise ValueError(
+            _("« %(text)s » n'est pas une date du calendrier.") % {"text": f"{day} {month} {year}"}
+        ) from error
+
+
 def plan_dates_in(text):
     """The plan's start and end written in a document line ("du 1er avril 2022 au 31 mars
-    2025", "plan d'action 2022-2025"), else None."""
+    2025", "plan d'action 2022-2025"), else None. A day the calendar does not have
+    ("31 février") raises ValueError with a message."""
     match = PERIOD.search(text)
     if match:
         day1, month1, year1, day2, month2, year2 = match.groups()
-        month1, month2 = MONTHS.get(month1.lower()), MONTHS.get(month2.lower())
-        if month1 and month2:
-            return date(int(year1), month1, int(day1)), date(int(year2), month2, int(day2))
+        start, end = _day(day1, month1, year1), _day(day2, month2, year2)
+        if start and end:
+            return start, end
     match = YEARS_SPAN.search(text)
     if match and "plan" in text.lower():
         start, end = int(match.group(1)), int(match.group(2))
         if 0 < end - start <= 10:
             return date(start, 4, 1), date(end, 3, 31)
+    return None
+
+
+def plan_period_error(start, end):
+    """Why ``start`` and ``end`` cannot be a plan's period (a message), or None."""
+    for day in (start, end):
+        if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            return _("%(date)s : l'année d'un plan doit être entre %(first)s et %(last)s.") % {
+                "date": format_date(day),
+                "first": EARLIEST_YEAR,
+                "last": LATEST_YEAR,
+            }
+    if start is not None and end is not None and end <= start:
+        return _("La fin du plan (%(end)s) doit suivre son début (%(start)s).") % {
+            "end": format_date(end),
+            "start": format_date(start),
+        }
     return None
 
 
@@ -334,9 +373,17 @@ class _Parser:
                 % {"line": line, "number": match.group(1)}
             )
             return True
-        self.objective = ParsedObjective(
-            line=line, number=match.group(1), title=match.group(2).strip()
-        )
+        number = match.group(1)
+        twin = next((o for o in self.axis.objectives if o.number == number), None)
+        if twin is not None:
+            self.errors.append(
+                _(
+                    "Ligne %(line)s : l'objectif %(number)s apparaît deux fois dans l'axe "
+                    "%(axis)s (déjà à la ligne %(first)s)."
+                )
+                % {"line": line, "number": number, "axis": self.axis.number, "first": twin.line}
+            )
+        self.objective = ParsedObjective(line=line, number=number, title=match.group(2).strip())
         self.axis.objectives.append(self.objective)
         self.measure = None
         return True
@@ -455,7 +502,7 @@ class _Parser:
                 if not amounts:
                     return False
                 self.plan.expenses.append(
-                    ParsedExpense(kind=kind, label=first, amount=amounts[0][0])
+                    ParsedExpense(kind=kind, label=first, amount=amounts[0][0], line=line)
                 )
                 self.measure = None
                 return True
@@ -486,14 +533,29 @@ class _Parser:
         if self.measure is not None and len(cells) == 1:
             self.measure.title = f"{self.measure.title} {text}"
             return
-        if self.plan.start_date is None and (period := plan_dates_in(text)):
-            self.plan.start_date, self.plan.end_date = period
+        if self.plan.start_date is None:
+            self._plan_dates(line, text)
         if self.axis is None:
             self.plan.notes.append(text)
         else:
             self.plan.notes.append(
                 _("Ligne %(line)s : texte non placé « %(text)s ».") % {"line": line, "text": text}
             )
+
+    def _plan_dates(self, line, text):
+        try:
+            period = plan_dates_in(text)
+        except ValueError as error:
+            self.errors.append(
+                _("Ligne %(line)s : %(error)s") % {"line": line, "error": error.args[0]}
+            )
+            return
+        if period is None:
+            return
+        if problem := plan_period_error(*period):
+            self.errors.append(_("Ligne %(line)s : %(error)s") % {"line": line, "error": problem})
+            return
+        self.plan.start_date, self.plan.end_date = period
 
     def result(self):
         if not self.plan.axes and not self.plan.measures and not self.errors:
@@ -510,6 +572,8 @@ class _Parser:
             raise PlanParseError([_("Le document a des axes mais aucun moyen d'action numéroté.")])
         if self.errors:
             raise PlanParseError(self.errors)
+        if errors := field_limit_errors(self.plan):
+            raise PlanParseError(errors)
         for measure in self.plan.measures:
             if not measure.total_matches_document:
                 measure.warnings.append(

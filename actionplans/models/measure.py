@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
+
+# A measure's number as plans write it ("1.3.2"); its page's address is made of it.
+MEASURE_NUMBER_PATTERN = r"[0-9]+(?:\.[0-9]+)*"
+MEASURE_NUMBER_MAX_LENGTH = 20
 
 
 class MeasureQuerySet(TableOwnedQuerySet):
@@ -34,7 +39,9 @@ class Measure(models.Model):
         related_name="measures",
         verbose_name=_("objectif spécifique"),
     )
-    number = models.CharField(_("numéro"), max_length=20, help_text=_("p. ex. 1.3.2"))
+    number = models.CharField(
+        _("numéro"), max_length=MEASURE_NUMBER_MAX_LENGTH, help_text=_("p. ex. 1.3.2")
+    )
     title = models.TextField(_("moyen d'action"))
     position = models.PositiveIntegerField(_("ordre"), default=0)
     responsibility = models.TextField(
@@ -103,6 +110,14 @@ class Measure(models.Model):
         )
 
     def clean(self):
+        if self.number and not re.fullmatch(MEASURE_NUMBER_PATTERN, self.number):
+            raise ValidationError(
+                {
+                    "number": _(
+                        "Un numéro s'écrit en chiffres séparés par des points (p. ex. 1.3.2)."
+                    )
+                }
+            )
         if not (self.objective_id and self.number):
             return
         plan_id = self.objective.axis.plan_id

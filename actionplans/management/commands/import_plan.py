@@ -66,6 +66,8 @@ class Command(BaseCommand):
                     raise DryRun
         except DryRun:
             self.stdout.write(_("Essai à blanc : rien n'a été enregistré."))
+        except PlanParseError as error:
+            raise CommandError("\n".join(error.messages)) from error
 
     def _table(self, slug, new_name):
         if slug:

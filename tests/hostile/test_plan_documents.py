@@ -379,7 +379,10 @@ def test_bad_form_fields_are_refused(client, coordinator_a, table_a, fields, mes
             id="utf16-sans-moyen",
         ),
         pytest.param(
-            "faux.xlsx", b"PK\x03\x04" + b"\x00" * 100, "Ce classeur .xlsx est illisible.", id="zip"
+            "faux.xlsx",
+            b"PK\x03\x04" + b"\x00" * 100,
+            "Ce fichier n'est pas un classeur .xlsx (ce n'est pas une archive zip valide).",
+            id="zip",
         ),
     ],
 )

@@ -19,7 +19,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget
 
-from actionplans.models import Indicator, Measure
+from actionplans.models import Indicator, Measure, Plan
 from actionplans.numbers import read_number
 from actionplans.services import measure_sheet_update
 from common import audit
@@ -296,8 +296,12 @@ class MeasureResource(resources.ModelResource):
             )
 
     def import_data(self, dataset, dry_run=False, **kwargs):
-        """All or nothing: a file with any invalid row changes no measure."""
+        """All or nothing: a file with any invalid row changes no measure. Imports into one
+        plan take turns (its row is locked), so each compares its rows with what the one
+        before it wrote, and two files never add the same budget line or indicator twice."""
         with transaction.atomic():
+            if self.plan is not None and not dry_run:
+                Plan.objects.select_for_update().only("pk").get(pk=self.plan.pk)
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
             if result.has_errors() or result.has_validation_errors():
                 transaction.set_rollback(True)

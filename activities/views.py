@@ -103,19 +103,37 @@ def activity_update(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         was_approved = activity.status == Activity.Status.APPROVED
-        services.activity_save(
-            activity=form.save(commit=False),
-            user=request.user,
-            values=form.indicator_values(),
-            municipalities=form.cleaned_data["municipalities"],
-            files=form.cleaned_data["attachments"],
-            submit="submit" in request.POST,
-        )
+        try:
+            services.activity_save(
+                activity=form.save(commit=False),
+                user=request.user,
+                values=form.indicator_values(),
+                municipalities=form.cleaned_data["municipalities"],
+                files=form.cleaned_data["attachments"],
+                submit="submit" in request.POST,
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleActivity as error:
+            return _stale_form(request, form, error)
         if was_approved:
             messages.warning(request, _("Activité modifiée : elle retourne à la révision."))
         else:
             messages.success(request, _submitted_message(activity))
         return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+def _stale_form(request, form, error):
+    """The edit form again, after someone else changed the activity: the message says what
+    changed, the partner's input stays, and saving again now applies to the current version."""
+    form.add_error(None, str(error))
+    if form.cleaned_data["attachments"]:
+        form.add_error(
+            "attachments", _("Les fichiers ne peuvent pas être conservés : joignez-les de nouveau.")
+        )
+    form.data = form.data.copy()
+    form.data["version"] = str(error.version)
+    activity = _activity_or_404(request.user, form.instance.pk)
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
@@ -132,6 +150,18 @@ def activity_detail(request, pk):
             "return_form": ReturnForm(),
         },
     )
+
+
+def _read_version(request, *, required):
+    """The version of the activity the page was showing (the forms carry it)."""
+    text = request.POST.get("version", "")
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if required:
+        raise services.WorkflowError(
+            _("Cette page n'était plus à jour : relisez l'activité, puis recommencez.")
+        )
+    return None
 
 
 def _workflow(action):
@@ -153,14 +183,18 @@ def _workflow(action):
 def _submit(activity, request):
     if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied
-    services.activity_submit(activity=activity, user=request.user)
+    services.activity_submit(
+        activity=activity, user=request.user, version=_read_version(request, required=False)
+    )
     messages.success(request, _("Activité soumise : la coordination la révisera."))
 
 
 def _approve(activity, request):
     if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table approuve les activités."))
-    services.activity_approve(activity=activity, reviewer=request.user)
+    services.activity_approve(
+        activity=activity, reviewer=request.user, version=_read_version(request, required=True)
+    )
     messages.success(request, _("Activité approuvée."))
 
 
@@ -169,14 +203,21 @@ def _return(activity, request):
         raise PermissionDenied(_("Seule la coordination de la table renvoie les activités."))
     form = ReturnForm(request.POST)
     comment = form.data.get("comment", "")
-    services.activity_return(activity=activity, reviewer=request.user, comment=comment)
+    services.activity_return(
+        activity=activity,
+        reviewer=request.user,
+        comment=comment,
+        version=_read_version(request, required=True),
+    )
     messages.success(request, _("Activité renvoyée à son auteur avec votre commentaire."))
 
 
 def _delete(activity, request):
     if not request.user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
-    services.activity_delete(activity=activity, user=request.user)
+    services.activity_delete(
+        activity=activity, user=request.user, version=_read_version(request, required=False)
+    )
     messages.success(request, _("Activité supprimée."))
 
 
@@ -189,7 +230,11 @@ activity_return = _workflow(_return)
 @require_POST
 def activity_delete(request, pk):
     activity = _activity_or_404(request.user, pk)
-    _delete(activity, request)
+    try:
+        _delete(activity, request)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("activities:detail", pk=activity.pk)
     return redirect("activities:list")
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -133,7 +133,17 @@ def _stale_form(request, form, error):
         )
     form.data = form.data.copy()
     form.data["version"] = str(error.version)
-    activity = _activity_or_404(request.user, form.instance.pk)
+    try:
+        activity = _activity_or_404(request.user, form.instance.pk)
+    except Http404:  # deleted meanwhile: nothing left to save over
+        messages.error(
+            request,
+            _(
+                "Cette activité a été supprimée depuis que vous l'avez ouverte : rien n'a été "
+                "enregistré."
+            ),
+        )
+        return redirect("activities:list")
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
@@ -175,9 +185,17 @@ def _workflow(action):
             action(activity, request)
         except services.WorkflowError as error:
             messages.error(request, str(error))
+            return _after_refusal(request, activity)
         return redirect("activities:detail", pk=activity.pk)
 
     return view
+
+
+def _after_refusal(request, activity):
+    """Back to the activity, to read it again; to the list if someone deleted it meanwhile."""
+    if Activity.objects.for_user(request.user).filter(pk=activity.pk).exists():
+        return redirect("activities:detail", pk=activity.pk)
+    return redirect("activities:list")
 
 
 def _submit(activity, request):
@@ -234,7 +252,7 @@ def activity_delete(request, pk):
         _delete(activity, request)
     except services.WorkflowError as error:
         messages.error(request, str(error))
-        return redirect("activities:detail", pk=activity.pk)
+        return _after_refusal(request, activity)
     return redirect("activities:list")
 
 

@@ -131,7 +131,7 @@ def test_the_archive_holds_rows_files_and_a_manifest(site, tmp_path):
     manifest = json.loads(contents["manifest.json"])
     assert list(contents)[0] == "database.jsonl" and list(contents)[-1] == "manifest.json"
     assert manifest["format"] == "tables-immigration-backup" and manifest["version"] == 1
-    assert manifest["migrations"]["activities"] == ["0003_status_state_machine"]
+    assert manifest["migrations"]["activities"] == ["0004_activity_version"]
     assert manifest["counts"] == row_counts()
     assert {entry["name"]: entry["sha256"] for entry in manifest["files"]} == {
         name: hashlib.sha256(body).hexdigest() for name, body in stored_files().items()
@@ -262,12 +262,12 @@ def test_an_archive_from_another_migration_state_is_refused(site, tmp_path, sett
     archive, _said = back_up(tmp_path)
     contents = members(archive)
     migrations = json.loads(contents["manifest.json"])["migrations"]
-    migrations["activities"] = ["0004_from_a_newer_portal"]
+    migrations["activities"] = ["0099_from_a_newer_portal"]
     newer = write_archive(tmp_path / "newer.tar.gz", with_manifest(contents, migrations=migrations))
     with pytest.raises(CommandError) as refused:
         call_command("restore", str(newer), force=True)
     assert "autre état des migrations" in str(refused.value)
-    assert "activities: 0004_from_a_newer_portal ≠ 0003_status_state_machine" in str(refused.value)
+    assert "activities: 0099_from_a_newer_portal ≠ 0004_activity_version" in str(refused.value)
 
 
 def test_a_file_that_is_no_archive_or_of_an_unknown_format_is_refused(site, tmp_path):

@@ -227,6 +227,8 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         click, the back button) is told so instead of importing again or failing on the file
         the first one removed. Two imports into one plan also wait for each other
         (``MeasureResource.import_data``)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
         name = request.POST.get("import_file_name", "")
         if name and not cache.add(f"plan-sheet-import:{name}", True, timeout=SHEET_CLAIM_SECONDS):
             self.message_user(

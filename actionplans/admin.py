@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.forms import CheckboxSelectMultiple
@@ -163,6 +164,9 @@ class BudgetLineInline(RuleBookTabularInline):
     fields = ["description", "staff_amount", "staff_hours", "other_amount", "funding_source"]
 
 
+SHEET_CLAIM_SECONDS = 7 * 24 * 3600  # longer than a confirmation page stays open
+
+
 @admin.register(Measure)
 class MeasureAdmin(ImportMixin, HistoryAdmin):
     """Measures; "Importer" takes back a plan spreadsheet exported from the plan page."""
@@ -262,6 +266,27 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         if import_form is not None:
             initial["plan"] = import_form.cleaned_data["plan"].pk
         return initial
+
+    def process_import(self, request, **kwargs):
+        """The confirmation applies its uploaded file once: it claims the file's name first (an
+        atomic ``add`` on the shared cache), so the same confirmation sent twice (a double
+        click, the back button) is told so instead of importing again or failing on the file
+        the first one removed. Two imports into one plan also wait for each other
+        (``MeasureResource.import_data``)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = request.POST.get("import_file_name", "")
+        if name and not cache.add(f"plan-sheet-import:{name}", True, timeout=SHEET_CLAIM_SECONDS):
+            self.message_user(
+                request,
+                _(
+                    "Ce tableur a déjà été importé : la confirmation a été envoyée deux fois, "
+                    "et rien n'a été changé de plus."
+                ),
+                messages.WARNING,
+            )
+            return redirect("admin:actionplans_measure_changelist")
+        return super().process_import(request, **kwargs)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")

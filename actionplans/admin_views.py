@@ -7,28 +7,56 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actionplans.forms import PlanImportForm
-from actionplans.imports.documents import import_document
+from actionplans.imports.documents import import_document, unique_plan_slug
 from actionplans.imports.parsing import PlanParseError
+from actionplans.models import Plan
+from actionplans.services import PlanSlugTaken
+
+
+def _imported_already(request, table):
+    """The plan this confirmation already created, if it was sent twice (a double click, the
+    back button): the preview fixed its slug, so the same confirmation names the same plan."""
+    slug, title = request.POST.get("slug"), request.POST.get("title")
+    plan = Plan.objects.filter(table=table, slug=slug, title=title).first() if slug else None
+    if plan is not None:
+        messages.warning(
+            request,
+            _(
+                "Le plan « %(title)s » a déjà été importé : ce formulaire a été envoyé deux "
+                "fois, et rien n'a été créé de plus."
+            )
+            % {"title": plan.title},
+        )
+    return plan
 
 
 def plan_import_view(request, *, table, model_admin):
     """Step 1 (``preview``): upload or paste, see the structured plan. Step 2 (``confirm``):
-    the same text, carried in the form, becomes a draft plan in one transaction."""
+    the same text, carried in the form with the slug fixed at step 1, becomes a draft plan in
+    one transaction; confirming it twice creates one plan."""
+    if request.method == "POST" and "confirm" in request.POST:
+        if plan := _imported_already(request, table):
+            return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    preview = None
+    preview = slug = None
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"]
+        slug = form.cleaned_data["slug"] or unique_plan_slug(form.cleaned_data["title"])
         if "confirm" in request.POST:
             try:
                 plan = import_document(
                     table=table,
                     preview=preview,
                     title=form.cleaned_data["title"],
-                    slug=form.cleaned_data["slug"],
+                    slug=slug,
                     start_date=form.cleaned_data["start_date"],
                 )
             except PlanParseError as error:  # what only the plan's own years reveal
                 form.add_error(None, error.messages)
+            except PlanSlugTaken:
+                if plan := _imported_already(request, table):
+                    return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
+                form.add_error("slug", _("Un plan porte déjà cet identifiant."))
                 preview = None
             else:
                 messages.success(
@@ -43,6 +71,7 @@ def plan_import_view(request, *, table, model_admin):
         "table": table,
         "form": form,
         "preview": preview,
+        "slug": slug,
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "actionplans/plan_import.html", context)

@@ -25,7 +25,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget, CharWidget
 
-from actionplans.models import BudgetLine, Indicator, Measure, Target
+from actionplans.models import BudgetLine, Indicator, Measure, Plan, Target
 from actionplans.numbers import first_number, read_number
 from actionplans.services import measure_sheet_update
 from common import audit, spreadsheets
@@ -427,8 +427,12 @@ class MeasureResource(resources.ModelResource):
         self.duplicates = _duplicate_rows(dataset[str(self.fields["number"].column_name)])
 
     def import_data(self, dataset, dry_run=False, **kwargs):
-        """All or nothing: a file with any invalid row changes no measure."""
+        """All or nothing: a file with any invalid row changes no measure. Imports into one
+        plan take turns (its row is locked), so each compares its rows with what the one
+        before it wrote, and two files never add the same budget line or indicator twice."""
         with transaction.atomic():
+            if self.plan is not None and not dry_run:
+                Plan.objects.select_for_update().only("pk").get(pk=self.plan.pk)
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
             if result.has_errors() or result.has_validation_errors():
                 transaction.set_rollback(True)

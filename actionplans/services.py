@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -132,6 +132,10 @@ def _import_warnings(measure):
     return f"{_('Avertissements d’importation :')}\n{lines}"
 
 
+class PlanSlugTaken(Exception):
+    """Another plan holds the slug: most often the same import, confirmed twice at once."""
+
+
 @transaction.atomic
 def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     """Create a draft plan from a :class:`~actionplans.imports.parsing.ParsedPlan`, in one transaction.
@@ -160,15 +164,23 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         _fit_to_plan_years(measure, year_numbers)
     if errors := field_limit_errors(parsed):  # targets moved to the whole plan may grow
         raise PlanParseError(errors)
-    plan = Plan.objects.create(
-        table=table,
-        title=title,
-        slug=slug,
-        start_date=start,
-        end_date=end,
-        general_objective=parsed.general_objective,
-        notes="\n".join(parsed.notes),
-    )
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                table=table,
+                title=title,
+                slug=slug,
+                start_date=start,
+                end_date=end,
+                general_objective=parsed.general_objective,
+                notes="\n".join(parsed.notes),
+            )
+    except IntegrityError as error:
+        # The slug is unique: a second, simultaneous confirmation of the same import waits for
+        # the first one's plan, then fails here, and creates nothing.
+        if Plan.objects.filter(slug=slug).exists():
+            raise PlanSlugTaken(slug) from error
+        raise
     plan_years_sync(plan=plan)
     years = {year.number: year for year in plan.years.all()}
     organisations = list(Organisation.objects.only("pk", "name", "acronym"))

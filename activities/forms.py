@@ -38,6 +38,8 @@ class ActivityForm(forms.ModelForm):
         required=False,
         help_text=_("JPEG, PNG, GIF, WebP ou PDF, 10 Mo au plus chacun."),
     )
+    # The version the form was read at: saving over a later version is refused (services).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Activity
@@ -69,6 +71,8 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         measures = reportable_measures(user)
         if self.instance.pk:  # the activity's own measure stays offered, to correct it
             measures = Measure.objects.filter(
@@ -150,6 +154,10 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") is None:
+            raise forms.ValidationError(
+                _("Cette page n'était plus à jour : rechargez-la avant d'enregistrer.")
+            )
         measure, day = cleaned.get("measure"), cleaned.get("date")
         if measure and day:
             plan = measure.objective.axis.plan

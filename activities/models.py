@@ -67,6 +67,11 @@ class Activity(FSMModelMixin, models.Model):
     ``status`` changes only through the transitions below, each with its permission; the
     services record who and when, and the history keeps each step. Only approved activities
     count toward progress. Deleting is soft (``is_deleted``) and logged.
+
+    ``version`` grows with every write (content or status), under a row lock: the review and
+    edit forms carry the version they were read at, and a write from an older version is
+    refused, so an approval always covers what the coordinator saw and nobody overwrites a
+    change they did not see.
     """
 
     class Status(models.TextChoices):
@@ -152,6 +157,15 @@ class Activity(FSMModelMixin, models.Model):
     reviewed_at = models.DateTimeField(_("révisée le"), null=True, blank=True)
     review_comment = models.TextField(_("commentaire de révision"), blank=True)
     is_deleted = models.BooleanField(_("supprimée"), default=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Augmente à chaque écriture : un formulaire ouvert à une version antérieure est "
+            "refusé, et une approbation porte sur la version que la coordination a lue."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     # What forms accept of free text (common.validation.text_max_length); the database does

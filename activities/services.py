@@ -1,5 +1,9 @@
 """Writes on activities: save, submit, review, delete. Views and the admin call these; the
-transitions themselves (and who may take them) are on the model's state machine."""
+transitions themselves (and who may take them) are on the model's state machine.
+
+Every write locks the activity's row for its transaction and checks that nobody changed it
+since the caller read it (its ``version``): of two people acting on the same version, one wins
+and the other is told what changed, with nothing written."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -12,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from activities.models import Activity, Attachment, IndicatorValue
+from activities.selectors import activity_changes_since
 from common import audit
 
 Status = Activity.Status
@@ -19,6 +24,33 @@ Status = Activity.Status
 
 class WorkflowError(Exception):
     """An action that the activity's current state does not allow; the message is for the user."""
+
+
+class StaleActivity(WorkflowError):
+    """The activity changed since the user read it; the message says how. ``version`` is the
+    activity's version now, for a form that keeps the user's input and lets them save again."""
+
+    def __init__(self, message, *, version):
+        super().__init__(message)
+        self.version = version
+
+
+def _locked(activity, version, outcome):
+    """Lock ``activity``'s row until the transaction ends and check that it is still at
+    ``version`` (the version the user read; by default, the one ``activity`` was loaded at).
+
+    Otherwise ``StaleActivity``: what happened since, then ``outcome`` (what was not done).
+    Once this passes, ``activity`` holds what the database holds, so its state checks and
+    permissions are the current ones; the write that follows bumps ``version``.
+    """
+    current = Activity.objects.select_for_update().only("version").get(pk=activity.pk)
+    read_at = activity.version if version is None else version
+    if current.version != read_at or current.version != activity.version:
+        event, changes = activity_changes_since(current, read_at)
+        changed = _(
+            "Cette activité a changé depuis que vous l'avez ouverte (%(event)s) : %(changes)s."
+        ) % {"event": event, "changes": changes}
+        raise StaleActivity(f"{changed} {outcome}", version=current.version)
 
 
 def _notify(recipients, subject, template, context):
@@ -54,13 +86,25 @@ def _notify_submitted(activity, reopened):
 
 
 @transaction.atomic
-def activity_save(*, activity, user, values, municipalities, files, submit=False):
+def activity_save(*, activity, user, values, municipalities, files, submit=False, version=None):
     """Create or update ``activity`` (fields already set by the form) with its indicator
     values, municipalities and new attachments. Editing an approved activity sends it back to
-    review. With ``submit``, a draft or returned activity goes to review."""
+    review. With ``submit``, a draft or returned activity goes to review. An update is refused
+    (``StaleActivity``) if the activity changed since ``version``, the one the form was read at.
+    """
     created = activity.pk is None
     if created:
         activity.author = user
+    else:
+        _locked(
+            activity,
+            version,
+            _(
+                "Rien n'a été enregistré ; vos saisies sont conservées ci-dessous : "
+                "vérifiez-les, puis enregistrez de nouveau."
+            ),
+        )
+    activity._history_user = user
     was_approved = activity.pk is not None and activity.status == Status.APPROVED
     if was_approved:
         _take(activity, activity.reopen, user, "")
@@ -72,6 +116,8 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
         activity.submit()
         activity._change_reason = _("Soumise")
     activity.full_clean(exclude=["status"])  # set by the transitions above
+    if not created:
+        activity.version += 1
     activity.save()
     activity.municipalities.set(municipalities)
     current = {value.indicator_id: value for value in activity.values.all()}
@@ -109,7 +155,10 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
 
 def _review_saved(activity, reason, subject):
     activity._change_reason = reason
-    activity.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    activity.version += 1
+    activity.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version"]
+    )
     audit.record(f"activity.{activity.status}", activity=activity.pk)
     _notify(
         [activity.author.email],
@@ -121,17 +170,31 @@ def _review_saved(activity, reason, subject):
 
 
 @transaction.atomic
-def activity_approve(*, activity, reviewer):
+def activity_approve(*, activity, reviewer, version=None):
+    """Approve ``activity`` as the reviewer read it: at ``version``, refused if it changed."""
+    _locked(
+        activity,
+        version,
+        _("Elle n'a pas été approuvée : relisez-la avant de décider."),
+    )
     refused = _("Seule une activité soumise peut être approuvée.")
     _take(activity, activity.approve, reviewer, refused, reviewer=reviewer)
+    activity._history_user = reviewer
     return _review_saved(activity, _("Approuvée"), gettext_lazy("Votre activité a été approuvée"))
 
 
 @transaction.atomic
-def activity_return(*, activity, reviewer, comment):
+def activity_return(*, activity, reviewer, comment, version=None):
+    """Send ``activity`` back as the reviewer read it: at ``version``, refused if it changed."""
     if not comment.strip():
         raise WorkflowError(_("Expliquez ce qu'il faut corriger."))
+    _locked(
+        activity,
+        version,
+        _("Elle n'a pas été renvoyée : relisez-la avant de décider."),
+    )
     refused = _("Seule une activité soumise peut être renvoyée.")
+    activity._history_user = reviewer
     _take(
         activity, activity.send_back, reviewer, refused, reviewer=reviewer, comment=comment.strip()
     )
@@ -141,22 +204,36 @@ def activity_return(*, activity, reviewer, comment):
 
 
 @transaction.atomic
-def activity_submit(*, activity, user):
+def activity_submit(*, activity, user, version=None):
+    _locked(
+        activity,
+        version,
+        _("Elle n'a pas été soumise : relisez-la."),
+    )
     _take(activity, activity.submit, user, _("Cette activité est déjà soumise."))
     activity._change_reason = _("Soumise")
-    activity.save(update_fields=["status", "submitted_at"])
+    activity._history_user = user
+    activity.version += 1
+    activity.save(update_fields=["status", "submitted_at", "version"])
     audit.record("activity.submit", activity=activity.pk)
     _notify_submitted(activity, reopened=False)
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, activity, user):
+def activity_delete(*, activity, user, version=None):
     """Soft delete: the activity leaves every list and total; its history keeps who and when."""
     if not user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
+    _locked(
+        activity,
+        version,
+        _("Elle n'a pas été supprimée : relisez-la."),
+    )
     activity.is_deleted = True
+    activity.version += 1
     activity._change_reason = _("Supprimée par %(user)s") % {"user": user.email or user.pk}
-    activity.save(update_fields=["is_deleted"])
+    activity._history_user = user
+    activity.save(update_fields=["is_deleted", "version"])
     audit.record("activity.delete", activity=activity.pk)
     return activity

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -102,19 +102,47 @@ def activity_update(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         was_approved = activity.status == Activity.Status.APPROVED
-        services.activity_save(
-            activity=form.save(commit=False),
-            user=request.user,
-            values=form.indicator_values(),
-            municipalities=form.cleaned_data["municipalities"],
-            files=form.cleaned_data["attachments"],
-            submit="submit" in request.POST,
-        )
+        try:
+            services.activity_save(
+                activity=form.save(commit=False),
+                user=request.user,
+                values=form.indicator_values(),
+                municipalities=form.cleaned_data["municipalities"],
+                files=form.cleaned_data["attachments"],
+                submit="submit" in request.POST,
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleActivity as error:
+            return _stale_form(request, form, error)
         if was_approved:
             messages.warning(request, _("Activité modifiée : elle retourne à la révision."))
         else:
             messages.success(request, _submitted_message(activity))
         return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+
+
+def _stale_form(request, form, error):
+    """The edit form again, after someone else changed the activity: the message says what
+    changed, the partner's input stays, and saving again now applies to the current version."""
+    form.add_error(None, str(error))
+    if form.cleaned_data["attachments"]:
+        form.add_error(
+            "attachments", _("Les fichiers ne peuvent pas être conservés : joignez-les de nouveau.")
+        )
+    form.data = form.data.copy()
+    form.data["version"] = str(error.version)
+    try:
+        activity = _activity_or_404(request.user, form.instance.pk)
+    except Http404:  # deleted meanwhile: nothing left to save over
+        messages.error(
+            request,
+            _(
+                "Cette activité a été supprimée depuis que vous l'avez ouverte : rien n'a été "
+                "enregistré."
+            ),
+        )
+        return redirect("activities:list")
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
@@ -133,6 +161,18 @@ def activity_detail(request, pk):
     )
 
 
+def _read_version(request, *, required):
+    """The version of the activity the page was showing (the forms carry it)."""
+    text = request.POST.get("version", "")
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if required:
+        raise services.WorkflowError(
+            _("Cette page n'était plus à jour : relisez l'activité, puis recommencez.")
+        )
+    return None
+
+
 def _workflow(action):
     """A POST-only view that runs ``action(activity, request)`` after its permission check."""
 
@@ -144,22 +184,34 @@ def _workflow(action):
             action(activity, request)
         except services.WorkflowError as error:
             messages.error(request, str(error))
+            return _after_refusal(request, activity)
         return redirect("activities:detail", pk=activity.pk)
 
     return view
 
 
+def _after_refusal(request, activity):
+    """Back to the activity, to read it again; to the list if someone deleted it meanwhile."""
+    if Activity.objects.for_user(request.user).filter(pk=activity.pk).exists():
+        return redirect("activities:detail", pk=activity.pk)
+    return redirect("activities:list")
+
+
 def _submit(activity, request):
     if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied
-    services.activity_submit(activity=activity, user=request.user)
+    services.activity_submit(
+        activity=activity, user=request.user, version=_read_version(request, required=False)
+    )
     messages.success(request, _("Activité soumise : la coordination la révisera."))
 
 
 def _approve(activity, request):
     if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table approuve les activités."))
-    services.activity_approve(activity=activity, reviewer=request.user)
+    services.activity_approve(
+        activity=activity, reviewer=request.user, version=_read_version(request, required=True)
+    )
     messages.success(request, _("Activité approuvée."))
 
 
@@ -169,15 +221,21 @@ def _return(activity, request):
     form = ReturnForm(request.POST)
     if not form.is_valid():  # empty, too long: the browser's own checks were bypassed
         raise services.WorkflowError(" ".join(form.errors["comment"]))
-    comment = form.cleaned_data["comment"]
-    services.activity_return(activity=activity, reviewer=request.user, comment=comment)
+    services.activity_return(
+        activity=activity,
+        reviewer=request.user,
+        comment=form.cleaned_data["comment"],
+        version=_read_version(request, required=True),
+    )
     messages.success(request, _("Activité renvoyée à son auteur avec votre commentaire."))
 
 
 def _delete(activity, request):
     if not request.user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
-    services.activity_delete(activity=activity, user=request.user)
+    services.activity_delete(
+        activity=activity, user=request.user, version=_read_version(request, required=False)
+    )
     messages.success(request, _("Activité supprimée."))
 
 
@@ -190,7 +248,11 @@ activity_return = _workflow(_return)
 @require_POST
 def activity_delete(request, pk):
     activity = _activity_or_404(request.user, pk)
-    _delete(activity, request)
+    try:
+        _delete(activity, request)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return _after_refusal(request, activity)
     return redirect("activities:list")
 
 

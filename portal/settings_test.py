@@ -20,3 +20,10 @@ STORAGES = {
 }
 # Most tests log in with force_login; tests/portal/test_accounts.py turns the MFA rule on.
 REQUIRE_STAFF_MFA = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in development, not Django's shared in-memory database: there, threads lock
+    # whole tables ("database table is locked") instead of waiting their turn, so the
+    # concurrency tests would not test what runs. One file per run: suites may run side by side.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"portal-test-{os.getpid()}.sqlite3")
+    }

@@ -74,7 +74,9 @@ def perform(client, action, world):
     if action == "submit":
         return client.post(reverse("activities:submit", args=[draft.pk]))
     if action == "approve":
-        return client.post(reverse("activities:approve", args=[report.pk]))
+        return client.post(
+            reverse("activities:approve", args=[report.pk]), {"version": report.version}
+        )
     return client.get(reverse("activities:export", args=[plan.slug]))
 
 

@@ -99,7 +99,7 @@ def test_partner_reports_and_submits_in_one_step(client, partner, measure, indic
 def test_coordinator_approves_and_the_author_is_told(client, partner, coordinator, measure):
     report = ActivityFactory(measure=measure, author=partner, status="submitted")
     client.force_login(coordinator)
-    client.post(reverse("activities:approve", args=[report.pk]))
+    client.post(reverse("activities:approve", args=[report.pk]), {"version": report.version})
     report.refresh_from_db()
     assert report.status == "approved" and report.reviewed_by == coordinator
     assert mail.outbox[-1].to == [partner.email]
@@ -112,13 +112,16 @@ def test_sending_back_needs_a_comment_that_reaches_the_author(
     report = ActivityFactory(measure=measure, author=partner, status="submitted")
     client.force_login(coordinator)
     response = client.post(
-        reverse("activities:return", args=[report.pk]), {"comment": ""}, follow=True
+        reverse("activities:return", args=[report.pk]),
+        {"comment": "", "version": report.version},
+        follow=True,
     )
     assert "Expliquez ce qu&#x27;il faut corriger." in response.content.decode()
     report.refresh_from_db()
     assert report.status == "submitted"
     client.post(
-        reverse("activities:return", args=[report.pk]), {"comment": "Ajoutez la date exacte."}
+        reverse("activities:return", args=[report.pk]),
+        {"comment": "Ajoutez la date exacte.", "version": report.version},
     )
     report.refresh_from_db()
     assert report.status == "returned"
@@ -132,7 +135,7 @@ def test_editing_an_approved_report_sends_it_back_to_review(client, partner, mea
     client.force_login(partner)
     response = client.post(
         reverse("activities:update", args=[report.pk]),
-        form_data(measure, title="Titre corrigé", submit=None),
+        form_data(measure, title="Titre corrigé", submit=None, version=report.version),
     )
     assert response.status_code == 302
     report.refresh_from_db()
@@ -254,7 +257,8 @@ def test_a_returned_activity_is_corrected_on_its_own_measure(client, partner, cj
     page = client.get(reverse("activities:update", args=[activity.pk])).content.decode()
     assert "1.3.2 Échanges linguistiques" in page
     response = client.post(
-        reverse("activities:update", args=[activity.pk]), form_data(elsewhere, title="Café corrigé")
+        reverse("activities:update", args=[activity.pk]),
+        form_data(elsewhere, title="Café corrigé", version=activity.version),
     )
     assert response.status_code == 302
     activity.refresh_from_db()

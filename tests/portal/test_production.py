@@ -173,6 +173,7 @@ def test_log_lines_carry_request_id_user_id_and_the_action(client, plan_a, table
     try:
         response = client.post(
             reverse("activities:approve", args=[activity.pk]),
+            {"version": activity.version},
             HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef",
         )
     finally:

@@ -242,15 +242,6 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
             ]
         return response
 
-    def process_import(self, request, **kwargs):
-        """The confirmation step reads the file again, in the format the form names."""
-        try:
-            return super().process_import(request, **kwargs)
-        except (SpreadsheetError, UnicodeDecodeError) as error:
-            for message in self._read_errors(error):
-                messages.error(request, message)
-            return redirect("admin:actionplans_measure_import")
-
     def _editable_plans(self, request):
         return Plan.objects.managed_by(request.user).select_related("table")
 
@@ -286,7 +277,12 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
                 messages.WARNING,
             )
             return redirect("admin:actionplans_measure_changelist")
-        return super().process_import(request, **kwargs)
+        try:  # the confirmation reads the file again, in the format the form names
+            return super().process_import(request, **kwargs)
+        except (SpreadsheetError, UnicodeDecodeError) as error:
+            for message in self._read_errors(error):
+                messages.error(request, message)
+            return redirect("admin:actionplans_measure_import")
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")

@@ -53,6 +53,7 @@ def plan_import_view(request, *, table, model_admin):
                 )
             except PlanParseError as error:  # what only the plan's own years reveal
                 form.add_error(None, error.messages)
+                preview = None
             except PlanSlugTaken:
                 if plan := _imported_already(request, table):
                     return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))

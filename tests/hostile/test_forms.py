@@ -354,7 +354,9 @@ def test_moving_from_the_page_shows_the_new_measures_indicators_first(
     activity, other, new_indicator = moved
     client.force_login(partner)
     before = row_counts()
-    data = activity_data(other, indicator, today, date=today.isoformat())  # the old field, as shown
+    data = activity_data(  # the old field, as shown
+        other, indicator, today, date=today.isoformat(), version=str(activity.version)
+    )
     response = client.post(reverse("activities:update", args=[activity.pk]), data)
     page = readable(response)
     assert "Vous avez changé de moyen d'action : ses indicateurs sont maintenant affichés." in page
@@ -364,7 +366,9 @@ def test_moving_from_the_page_shows_the_new_measures_indicators_first(
     activity.refresh_from_db()
     assert activity.measure_id != other.pk
 
-    data = activity_data(other, new_indicator, today, date=today.isoformat())
+    data = activity_data(
+        other, new_indicator, today, date=today.isoformat(), version=str(activity.version)
+    )
     assert client.post(reverse("activities:update", args=[activity.pk]), data).status_code == 302
     activity.refresh_from_db()
     assert activity.measure_id == other.pk
@@ -378,7 +382,9 @@ def test_a_moved_activity_keeps_no_value_of_its_old_measure(
     toward its progress; it is deleted, with its history."""
     activity, other, new_indicator = moved
     client.force_login(partner)
-    data = activity_data(other, new_indicator, today, date=today.isoformat())
+    data = activity_data(
+        other, new_indicator, today, date=today.isoformat(), version=str(activity.version)
+    )
     client.post(reverse("activities:update", args=[activity.pk]), data)
     assert not IndicatorValue.objects.filter(indicator=indicator).exists()
     assert IndicatorValue.history.filter(indicator_id=indicator.pk, history_type="-").exists()

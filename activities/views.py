@@ -122,6 +122,38 @@ def activity_update(request, pk):
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
+# The fields a partner types, which a stale save merges (municipalities and values are kept
+# as posted).
+_MERGED_FIELDS = (
+    "measure",
+    "date",
+    "title",
+    "description",
+    "participants",
+    "participants_immigrant",
+    "participants_host",
+    "amount_spent",
+    "event",
+)
+
+
+def _keep_both_changes(form, activity, read_version):
+    """A field the partner left as they read it takes the activity's current value, so saving
+    again keeps what someone else changed meanwhile; the partner's own changes stay."""
+    read = activity.history.filter(version=read_version).order_by("-history_id").first()
+    if read is None:
+        return
+    for name in _MERGED_FIELDS:
+        attname = Activity._meta.get_field(name).attname
+        posted = form.cleaned_data.get(name)
+        if getattr(posted, "pk", posted) != getattr(read, attname):
+            continue
+        current = getattr(activity, attname)
+        form.data[name] = (
+            "" if current is None else getattr(current, "isoformat", current.__str__)()
+        )
+
+
 def _stale_form(request, form, error):
     """The edit form again, after someone else changed the activity: the message says what
     changed, the partner's input stays, and saving again now applies to the current version."""
@@ -134,6 +166,7 @@ def _stale_form(request, form, error):
     form.data["version"] = str(error.version)
     try:
         activity = _activity_or_404(request.user, form.instance.pk)
+        _keep_both_changes(form, activity, form.cleaned_data.get("version"))
     except Http404:  # deleted meanwhile: nothing left to save over
         messages.error(
             request,

@@ -283,6 +283,41 @@ def test_a_stale_edit_names_the_fields_another_person_changed(client, world):
 
 
 @pytest.mark.django_db
+def test_saving_again_after_a_stale_edit_keeps_both_peoples_changes(client, world):
+    """The partner changed the title; meanwhile the coordination corrected the description
+    and the participants. The refused form shows both; saving it again undoes neither."""
+    activity = submitted_activity(world)
+    read_at = activity.version
+    client.force_login(world["coordinator"])
+    client.post(
+        reverse("activities:update", args=[activity.pk]),
+        {**edit_data(world, read_at, "Fête interculturelle"), "description": "Corrigée."},
+    )
+    client.force_login(world["partner"])
+    as_read = {
+        **edit_data(world, read_at, "Fête des familles"),
+        "description": "Une belle soirée.",
+        "participants": "40",
+    }
+    text = page_text(client.post(reverse("activities:update", args=[activity.pk]), as_read))
+    assert 'value="Fête des familles"' in text  # the partner's own change stays
+    assert ">\nCorrigée.</textarea>" in text and 'name="participants" value="52"' in text
+
+    current = Activity.objects.get(pk=activity.pk)
+    resent = {**as_read, "description": "Corrigée.", "participants": "52"}
+    response = client.post(
+        reverse("activities:update", args=[activity.pk]), {**resent, "version": current.version}
+    )
+    assert response.status_code == 302
+    saved = Activity.objects.get(pk=activity.pk)
+    assert (saved.title, saved.description, saved.participants) == (
+        "Fête des familles",
+        "Corrigée.",
+        52,
+    )
+
+
+@pytest.mark.django_db
 def test_an_approval_of_a_version_no_longer_current_is_refused(client, world):
     activity = submitted_activity(world)
     read_at = activity.version  # the coordinator opens the activity

@@ -16,8 +16,10 @@ from actionplans.services import PlanSlugTaken
 def _imported_already(request, table):
     """The plan this confirmation already created, if it was sent twice (a double click, the
     back button): the preview fixed its slug, so the same confirmation names the same plan."""
-    slug, title = request.POST.get("slug"), request.POST.get("title")
-    plan = Plan.objects.filter(table=table, slug=slug, title=title).first() if slug else None
+    slug, title = request.POST.get("slug", ""), request.POST.get("title", "")
+    if not slug or "\x00" in slug + title:  # not a form this page sent: the form says why
+        return None
+    plan = Plan.objects.filter(table=table, slug=slug, title=title).first()
     if plan is not None:
         messages.warning(
             request,

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from actionplans.imports.documents import preview_document
-from actionplans.imports.parsing import PlanParseError, check_size, plan_period_error
+from actionplans.imports.parsing import PlanParseError, plan_period_error
+from actionplans.imports.rows import check_size
 from actionplans.models import Indicator, Plan
 from actionplans.services import indicator_targets_set
 from common.spreadsheets import MAX_SPREADSHEET_BYTES
@@ -77,6 +78,7 @@ class PlanImportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
     )
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Titre du plan"), max_length=300)
     slug = forms.SlugField(
         label=_("Identifiant"),
@@ -107,7 +109,9 @@ class PlanImportForm(forms.Form):
                 check_size(document.size)
                 cleaned["preview"] = preview_document(data=document.read())
             else:
-                cleaned["preview"] = preview_document(text=cleaned.get("text"))
+                cleaned["preview"] = preview_document(
+                    text=cleaned.get("text"), source=cleaned.get("source")
+                )
         except PlanParseError as error:
             raise forms.ValidationError(error.messages) from error
         preview = cleaned["preview"]

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from actionplans.imports import parsing
+from actionplans.imports import rows as readers
 from actionplans.models import Plan
 from actionplans.services import plan_import
 
@@ -13,17 +14,20 @@ from actionplans.services import plan_import
 @dataclass
 class ImportPreview:
     parsed: parsing.ParsedPlan
-    source: str  # the document as tab-separated text, carried to the confirmation step
+    source: str  # the document's rows, signed, carried to the confirmation step
     warnings: list = field(default_factory=list)  # about the file itself: cells left out
 
 
-def preview_document(*, data=None, text=None):
-    """Parse an uploaded document (bytes) or pasted text; raises PlanParseError."""
+def preview_document(*, data=None, text=None, source=None):
+    """Parse an uploaded document (bytes), pasted text or the rows a preview signed
+    (``source``); raises PlanParseError."""
     warnings = []
     if data is not None:
-        rows, warnings = parsing.rows_from_document(data)
+        rows, warnings = readers.rows_from_document(data)
+    elif source:
+        rows = readers.rows_from_source(source)
     elif text and text.strip():
-        rows = parsing.rows_from_text(text)
+        rows = readers.rows_from_text(text)
     else:
         raise parsing.PlanParseError([_("Le document est vide.")])
     try:
@@ -31,7 +35,7 @@ def preview_document(*, data=None, text=None):
     except parsing.PlanParseError as error:
         # A formula left empty may be why the plan cannot be read: say so with the errors.
         raise parsing.PlanParseError([*warnings, *error.messages]) from error
-    return ImportPreview(parsed=parsed, source=parsing.rows_as_text(rows), warnings=warnings)
+    return ImportPreview(parsed=parsed, source=readers.rows_to_source(rows), warnings=warnings)
 
 
 def unique_plan_slug(title):

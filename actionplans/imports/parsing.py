@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from actionplans.imports.errors import PlanParseError
 from actionplans.imports.limits import field_limit_errors
+from actionplans.imports.rows import rows_from_text
 from actionplans.numbers import read_number, to_decimal
-from common import spreadsheets
 from common.formatting import format_date
 
 MONTHS = {
@@ -80,14 +81,6 @@ EXPENSE_LABELS = {
     "management": re.compile(r"^frais\s+de\s+(gestion|administration)", re.IGNORECASE),
 }
 NOT_APPLICABLE = {"so", "s.o.", "n/a", "sans objet", "-", "—"}
-
-
-class PlanParseError(Exception):
-    """The document cannot become a plan; ``messages`` say why, with line numbers."""
-
-    def __init__(self, messages):
-        self.messages = list(messages)
-        super().__init__("\n".join(self.messages))
 
 
 @dataclass
@@ -587,87 +580,14 @@ class _Parser:
 
 
 def parse_rows(rows):
-    """Parse ``[(line number, [cell, …]), …]`` into a :class:`ParsedPlan`."""
+    """Parse :class:`~actionplans.imports.rows.Row` objects into a :class:`ParsedPlan`."""
     parser = _Parser()
-    for line, cells in rows:
-        parser.feed(line, cells)
+    for row in rows:
+        parser.feed(row.line, row.cells)
     return parser.result()
-
-
-def rows_from_text(text):
-    return [(number, line.split("\t")) for number, line in enumerate(text.splitlines(), start=1)]
 
 
 def parse_text(text):
     if not text or not text.strip():
         raise PlanParseError([_("Le document est vide.")])
     return parse_rows(rows_from_text(text))
-
-
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()[:10]
-    return str(value)
-
-
-def rows_from_xlsx(data):
-    """The first sheet of an .xlsx workbook as ``([(row number, [cell text, …]), …], warnings)``.
-
-    The archive is checked before openpyxl opens it (``common.spreadsheets``): a workbook that
-    inflates too far or holds too many rows or columns is refused with a message saying so. A
-    formula without a computed value reads as an empty cell and is a warning naming it."""
-    try:
-        sheet = spreadsheets.read_xlsx(data, spreadsheets.Limits(max_bytes=MAX_DOCUMENT_BYTES))
-    except spreadsheets.SpreadsheetError as error:
-        raise PlanParseError(error.messages) from error
-    rows = [(number, [_cell_text(value) for value in values]) for number, values in sheet.rows]
-    return rows, sheet.formula_warnings()
-
-
-def text_from_bytes(data):
-    """Decode a text document (UTF-8, UTF-16 with BOM, or Windows-1252); refuse binary data."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n\f")
-    if "\x00" in text or "\ufffd" in text or controls > len(text) / 100:
-        raise PlanParseError([_("Ce fichier n'est ni du texte ni un classeur .xlsx.")])
-    return text
-
-
-def check_size(size):
-    if size > MAX_DOCUMENT_BYTES:
-        raise PlanParseError(
-            [
-                _("Le fichier dépasse la taille maximale de %(size)s Mo.")
-                % {"size": MAX_DOCUMENT_BYTES // 2**20}
-            ]
-        )
-
-
-def rows_from_document(data):
-    """``(rows, warnings)`` of an uploaded plan document: an .xlsx workbook, or text copied
-    from Word or a PDF."""
-    check_size(len(data))
-    if not data.strip():
-        raise PlanParseError([_("Le document est vide.")])
-    if data.startswith(XLSX_MAGIC):
-        return rows_from_xlsx(data)
-    return rows_from_text(text_from_bytes(data)), []
-
-
-def rows_as_text(rows):
-    """Rows back to tab-separated text: what the preview carries to the confirmation step."""
-    return "\n".join("\t".join(cells) for _, cells in rows)

@@ -49,8 +49,7 @@ def posted_by(page):
         name: html.unescape(value)
         for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
     }
-    [text] = re.findall(r'<textarea name="text"[^>]*>(.*?)</textarea>', form, re.DOTALL)
-    return {**data, "text": html.unescape(text), "confirm": "1"}
+    return {**data, "confirm": "1"}
 
 
 def confirmation(client, table):

@@ -53,7 +53,7 @@ def test_seed_001_imports_whole(client, coordinator_a, table_a):
     source = preview.context["preview"].source
     response = client.post(
         import_url(table_a),
-        {"text": source, "title": "Plan Beauce", "slug": "", "start_date": "", "confirm": "1"},
+        {"source": source, "title": "Plan Beauce", "slug": "", "start_date": "", "confirm": "1"},
     )
     plan = Plan.objects.get(slug="plan-beauce")
     assert response["Location"] == reverse("admin:actionplans_plan_change", args=[plan.pk])

@@ -255,6 +255,26 @@ def test_a_bad_text_sent_to_the_confirmation_writes_nothing(
     assert row_counts() == before
 
 
+@pytest.mark.parametrize(
+    "source",
+    ["", "pas-signé", "W1sxLCBbIkFYRSAxIDogQSJdLCBmYWxzZV1d:forged:signature"],
+    ids=["empty", "garbage", "forged"],
+)
+def test_an_altered_preview_is_refused_at_the_confirmation(client, coordinator_a, table_a, source):
+    """The preview signs the rows it showed: a confirmation carrying other rows creates nothing."""
+    client.force_login(coordinator_a)
+    before = row_counts()
+    response = client.post(import_url(table_a), {"source": source, "title": "Plan", "confirm": "1"})
+    page = normalised(page_text(response))
+    expected = (
+        "Le document est vide."
+        if not source
+        else "L'aperçu envoyé a été modifié ou est illisible : déposez le document de nouveau."
+    )
+    assert expected in page
+    assert row_counts() == before
+
+
 def test_a_target_that_grows_past_its_field_once_the_plan_years_are_known(
     client, coordinator_a, table_a
 ):

@@ -423,39 +423,60 @@ def _sheets(archive, members, limits):
     return workbook, sheets, shared
 
 
-def _check_archive(archive, limits):
+def _check_archive(archive, limits, what):
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise _Refused(
-            _("Le classeur contient %(count)s parties (limite : %(limit)s).")
-            % {"count": format_number(len(infos)), "limit": format_number(limits.max_members)}
+            _("Le %(what)s contient %(count)s parties (limite : %(limit)s).")
+            % {
+                "what": what,
+                "count": format_number(len(infos)),
+                "limit": format_number(limits.max_members),
+            }
         )
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed:
         raise _Refused(
             _(
-                "Une fois décompressé, le classeur ferait %(size)s Mo (limite : %(limit)s Mo) : "
+                "Une fois décompressé, le %(what)s ferait %(size)s Mo (limite : %(limit)s Mo) : "
                 "il ressemble à une bombe de décompression."
             )
-            % {"size": _megabytes(total), "limit": _megabytes(limits.max_uncompressed)}
+            % {
+                "what": what,
+                "size": _megabytes(total),
+                "limit": _megabytes(limits.max_uncompressed),
+            }
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_exempt and ratio > limits.max_ratio:
             raise _Refused(
                 _(
-                    "La partie %(part)s du classeur est compressée %(ratio)s fois (limite : "
+                    "La partie %(part)s du %(what)s est compressée %(ratio)s fois (limite : "
                     "%(limit)s fois) : il ressemble à une bombe de décompression."
                 )
                 % {
                     "part": info.filename,
+                    "what": what,
                     "ratio": format_number(ratio),
                     "limit": limits.max_ratio,
                 }
             )
         if info.flag_bits & 0x1:
-            raise _Refused(_("Ce classeur est protégé par un mot de passe : enlevez-le."))
+            raise _Refused(
+                _("Ce %(what)s est protégé par un mot de passe : enlevez-le.") % {"what": what}
+            )
     return {info.filename: info for info in infos}
+
+
+def check_archive(archive, limits=Limits(), *, what):
+    """Check a zip-based document (``what``: « document », « classeur ») from its directory,
+    without inflating anything: member count, inflated total, compression ratio of each
+    member, encryption. Returns ``{name: ZipInfo}``; raises :class:`SpreadsheetError`."""
+    try:
+        return _check_archive(archive, limits, what)
+    except _Refused as refusal:
+        raise SpreadsheetError([refusal.message]) from refusal
 
 
 def check_xlsx(data, limits=Limits()):
@@ -477,7 +498,7 @@ def check_xlsx(data, limits=Limits()):
         ) from error
     with archive:
         try:
-            members = _check_archive(archive, limits)
+            members = _check_archive(archive, limits, _("classeur"))
             workbook, sheets, shared = _sheets(archive, members, limits)
             if not sheets:
                 raise _Refused(_("Ce classeur ne contient aucune feuille."))

@@ -401,7 +401,8 @@ def test_bad_form_fields_are_refused(client, coordinator_a, table_a, fields, mes
         pytest.param(
             "faux.xlsx",
             b"PK\x03\x04" + b"\x00" * 100,
-            "Ce fichier n'est pas un classeur .xlsx (ce n'est pas une archive zip valide).",
+            "Ce fichier est endommagé : ce n'est pas une archive zip valide, comme le sont les "
+            "documents .docx et .odt et les classeurs .xlsx.",
             id="zip",
         ),
     ],

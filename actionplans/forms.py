@@ -71,7 +71,10 @@ class PlanImportForm(forms.Form):
     document = forms.FileField(
         label=_("Document"),
         required=False,
-        help_text=_("Texte copié de Word ou d'un PDF (.txt) ou classeur .xlsx, 5 Mo au plus."),
+        help_text=_(
+            "Document Word (.docx), OpenDocument (.odt) ou PDF, classeur .xlsx, ou texte copié "
+            "de l'un d'eux (.txt), 5 Mo au plus."
+        ),
     )
     text = forms.CharField(
         label=_("… ou collez le tableau du plan"),

@@ -7,6 +7,7 @@ their own pages to :data:`PAGES`.
 import functools
 import hashlib
 import io
+import subprocess
 import time
 import tracemalloc
 import zipfile
@@ -274,6 +275,52 @@ def run_plan_transfer(*, measures=300, out=print):
     for file_format in ("xlsx", "csv", "json"):
         _, ms, queries, peak = timed(lambda file_format=file_format: plan_export(plan, file_format))
         out(f"{'Exportation ' + file_format:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    run_plan_documents(measures=measures, out=out)
+
+
+def synthetic_plan_docx(measures=300):
+    """:func:`synthetic_plan_text` laid out as a Word document: headings, one table per
+    objective under the two-row header, a shaded row every tenth measure."""
+    from tests.plan_documents import BEAUCE_HEADER, BEAUCE_WIDTHS, Paragraph, Table, docx_bytes
+
+    blocks, table = [], None
+    for line in synthetic_plan_text(measures).replace("\\$", "$").splitlines():
+        cells = line.rstrip("\t").split("\t")
+        if cells[0].startswith(("AXE", "Objectif")):
+            blocks.append(
+                Paragraph(cells[0], "Heading 1" if cells[0].startswith("AXE") else "Heading 2")
+            )
+            table = None
+        elif cells[0] == "Moyens d'action":
+            table = Table(header=BEAUCE_HEADER, rows=[], widths=BEAUCE_WIDTHS)
+            blocks.append(table)
+        elif table is not None and (cells[0] or "Total" in line):
+            if cells[0] and len(table.rows) % 20 == 10:
+                table.shaded.add(len(table.rows))
+            table.rows.append((cells + [""] * 8)[:8])
+        elif cells[0] and "\t" not in line:
+            blocks.append(Paragraph(cells[0]))
+    return docx_bytes(blocks)
+
+
+def run_plan_documents(*, measures=300, out=print):
+    """Read and parse a ``measures``-measure plan as Word and as the PDF LibreOffice exports
+    (goals: under 2 s and 5 s); the PDF is skipped, saying so, without LibreOffice."""
+    from actionplans.imports.documents import preview_document
+    from tests.plan_documents import libreoffice_convert
+
+    docx = synthetic_plan_docx(measures)
+    documents = [("Lecture .docx (objectif 2 s)", docx)]
+    try:
+        documents.append(("Lecture PDF (objectif 5 s)", libreoffice_convert(docx, "pdf")))
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        out(f"PDF non mesuré : {error}")
+    for name, data in documents:
+        preview, ms, queries, peak = timed(lambda data=data: preview_document(data=data))
+        count = len(preview.parsed.measures)
+        out(
+            f"{name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}  {count} mesures, {len(data) // 1024} Kio"
+        )
 
 
 def add_reports(plan, count=1000):

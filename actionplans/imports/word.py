@@ -35,17 +35,29 @@ def _fill(properties):
     return pattern not in (None, "clear", "nil") and shading.get(qn("w:color")) not in NO_FILL
 
 
+def _numbering_of(properties):
+    """``(numId, ilvl)`` of a ``w:pPr``'s numbering, or None."""
+    numbering = properties.find(qn("w:numPr")) if properties is not None else None
+    if numbering is None or numbering.find(qn("w:numId")) is None:
+        return None
+    level = numbering.find(qn("w:ilvl"))
+    return (
+        numbering.find(qn("w:numId")).get(qn("w:val")),
+        level.get(qn("w:val")) if level is not None else "0",
+    )
+
+
 class _Bullets:
-    """Which paragraphs are bullets: a numbering (on the paragraph or its style) whose level
-    is drawn with the ``bullet`` format."""
+    """Which paragraphs are bullets: a numbering (on the paragraph or its style, read once per
+    style) whose level is drawn with the ``bullet`` format."""
 
     def __init__(self, document):
         self.formats = {}
+        self.styles = {}  # style id: (based on, numbering)
+        self.default_style = None
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
-            numbering = None
-        if numbering is None:
             return
         abstract = {
             node.get(qn("w:abstractNumId")): {
@@ -59,27 +71,44 @@ class _Bullets:
             reference = node.find(qn("w:abstractNumId"))
             if reference is not None:
                 self.formats[node.get(qn("w:numId"))] = abstract.get(reference.get(qn("w:val")), {})
+        for style in document.styles.element.findall(qn("w:style")):
+            if style.get(qn("w:type")) != "paragraph":
+                continue
+            based_on = style.find(qn("w:basedOn"))
+            self.styles[style.get(qn("w:styleId"))] = (
+                based_on.get(qn("w:val")) if based_on is not None else None,
+                _numbering_of(style.find(qn("w:pPr"))),
+            )
+            if style.get(qn("w:default")) in ("1", "true", "on"):
+                self.default_style = style.get(qn("w:styleId"))
 
     def _numbering(self, paragraph):
         properties = paragraph._p.pPr
-        if properties is not None and properties.numPr is not None:
-            return properties.numPr
-        style = paragraph.style
-        while style is not None:
-            properties = style.element.pPr
-            if properties is not None and properties.numPr is not None:
-                return properties.numPr
-            style = style.base_style
+        if found := _numbering_of(properties):
+            return found
+        style = (
+            properties.pStyle.val
+            if properties is not None and properties.pStyle is not None
+            else None
+        )
+        style = style or self.default_style
+        seen = set()
+        while style in self.styles and style not in seen:
+            seen.add(style)
+            based_on, numbering = self.styles[style]
+            if numbering:
+                return numbering
+            style = based_on
         return None
 
     def is_bullet(self, paragraph):
         if not self.formats:
             return False
         numbering = self._numbering(paragraph)
-        if numbering is None or numbering.numId is None:
+        if numbering is None:
             return False
-        level = numbering.ilvl.val if numbering.ilvl is not None else 0
-        return self.formats.get(str(numbering.numId.val), {}).get(str(level)) == "bullet"
+        number, level = numbering
+        return self.formats.get(number, {}).get(level) == "bullet"
 
 
 def _paragraph_text(paragraph, bullets):

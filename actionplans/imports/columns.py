@@ -107,9 +107,11 @@ def is_header(cells):
     labels = [cell for cell in cells if cell]
     if not labels:
         return False
-    if all(_role(label) for label in labels):
+    roles = [_role(label) for label in labels]
+    if roles[0] == TITLE and cells[0] == labels[0]:
         return True
-    return _role(labels[0]) == TITLE and cells[0] == labels[0]
+    # Two column names at least: a lone « Total : » or « Budget » is a label, not a header.
+    return all(roles) and len(labels) >= 2 and set(roles) != {TOTAL}
 
 
 @dataclass

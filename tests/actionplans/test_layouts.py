@@ -374,3 +374,28 @@ def test_admin_preview_shows_the_outside_pac_choice_and_confirm_writes_it(
     plan = Plan.objects.get(title="Plan grisé")
     measures = Measure.objects.filter(objective__axis__plan=plan)
     assert {m.number: m.outside_pac for m in measures} == outside
+
+
+def test_a_total_label_row_is_not_a_header():
+    plan = parse_rows(
+        rows(
+            "AXE 1 : Accueillir",
+            "Objectif spécifique 1.1 : Informer",
+            (
+                "Moyens d'action",
+                "Responsables",
+                "Échéance",
+                "RH",
+                "HR",
+                "Autres",
+                "Indicateurs",
+                "Cibles",
+            ),
+            ("1.1.1 Visites", "MRC", "An 2", "2 000 $", "40", "500 $", "Nb", "5 visites"),
+            ("", "", "", "Total :", "", "", "", ""),
+            ("1.1.2 Guide", "SAIM", "An 1", "1 000 $", "20", "", "Guide", "1 guide"),
+        )
+    )
+    guide = measure(plan, "1.1.2")
+    assert (guide.budget.staff_amount, guide.budget.staff_hours) == (1000, 20)
+    assert guide.target_parts == ["1 guide"] and not plan.warnings

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actionplans.imports.parsing import PlanParseError, parse_rows, parse_text
@@ -399,3 +400,36 @@ def test_a_total_label_row_is_not_a_header():
     guide = measure(plan, "1.1.2")
     assert (guide.budget.staff_amount, guide.budget.staff_hours) == (1000, 20)
     assert guide.target_parts == ["1 guide"] and not plan.warnings
+
+
+@pytest.mark.django_db
+def test_seed_004_uploads_and_imports_through_the_admin_page(client, coordinator_a, table_a):
+    client.force_login(coordinator_a)
+    url = reverse("admin:actionplans_plan_import", args=[table_a.pk])
+    upload = SimpleUploadedFile("pari.txt", PARI_TEXT.read_bytes(), content_type="text/plain")
+    preview = client.post(url, {"document": upload, "title": "PARI", "preview": "1"})
+    page = preview.content.decode()
+    assert "Du 1er avril 2007 au 31 mars 2010" in page
+    assert "1 axe" in page and "8 objectifs" in page and "42 moyens d'action" in page
+    client.post(
+        url,
+        {
+            "source": preview.context["preview"].source,
+            "title": "PARI",
+            "slug": preview.context["slug"],
+            "start_date": "",
+            "outside_pac_choice": "1",
+            "confirm": "1",
+        },
+    )
+    plan = Plan.objects.get(title="PARI")
+    assert [year.start_date for year in plan.years.all()] == [
+        date(2007, 4, 1),
+        date(2008, 4, 1),
+        date(2009, 4, 1),
+    ]
+    measures = Measure.objects.filter(objective__axis__plan=plan)
+    assert measures.count() == 42
+    colloque = measures.get(number="1.2")
+    assert [year.number for year in colloque.years.all()] == [3]
+    assert not measures.filter(outside_pac=True).exists()

@@ -32,6 +32,14 @@ def _imported_already(request, table):
     return plan
 
 
+def _outside_pac_kept(request):
+    """The measure numbers ticked « hors demande PAC » in the preview; None when the form
+    sent no such choice (then the parser's flags stand)."""
+    if "outside_pac_choice" not in request.POST:
+        return None
+    return set(request.POST.getlist("outside_pac"))
+
+
 def plan_import_view(request, *, table, model_admin):
     """Step 1 (``preview``): upload or paste, see the structured plan. Step 2 (``confirm``):
     the same text, carried in the form with the slug fixed at step 1, becomes a draft plan in
@@ -52,6 +60,7 @@ def plan_import_view(request, *, table, model_admin):
                     title=form.cleaned_data["title"],
                     slug=slug,
                     start_date=form.cleaned_data["start_date"],
+                    outside_pac=_outside_pac_kept(request),
                 )
             except PlanParseError as error:  # what only the plan's own years reveal
                 form.add_error(None, error.messages)

@@ -126,9 +126,12 @@ def _fit_to_plan_years(measure, years):
 
 
 def _import_warnings(measure):
-    if not measure.warnings:
+    warnings = list(measure.warnings)
+    if measure.outside_pac and measure.outside_pac_reason:
+        warnings.append(_("Hors demande PAC : %(reason)s") % {"reason": measure.outside_pac_reason})
+    if not warnings:
         return ""
-    lines = "\n".join(f"- {warning}" for warning in measure.warnings)
+    lines = "\n".join(f"- {warning}" for warning in warnings)
     return f"{_('Avertissements d’importation :')}\n{lines}"
 
 
@@ -211,6 +214,7 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
                 responsibility=measure.responsibility,
                 schedule_text=measure.schedule_text,
                 is_continuous=measure.is_continuous,
+                outside_pac=measure.outside_pac,
                 notes=_import_warnings(measure),
             )
             for objective, position, measure in parsed_measures
@@ -239,14 +243,14 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         [
             BudgetLine(
                 measure=measure,
-                staff_amount=parsed_measure.budget.staff_amount,
-                staff_hours=parsed_measure.budget.staff_hours,
-                other_amount=parsed_measure.budget.other_amount,
-                description=parsed_measure.budget.description,
-                funding_source=parsed_measure.budget.funding_source,
+                staff_amount=line.staff_amount,
+                staff_hours=line.staff_hours,
+                other_amount=line.other_amount,
+                description=line.description,
+                funding_source=line.funding_source,
             )
             for measure, parsed_measure in pairs
-            if not parsed_measure.budget.is_empty
+            for line in parsed_measure.budget_lines
         ],
         BudgetLine,
     )

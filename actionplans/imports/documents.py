@@ -46,7 +46,12 @@ def unique_plan_slug(title):
     return slug
 
 
-def import_document(*, table, preview, title, slug=None, start_date=None):
+def import_document(*, table, preview, title, slug=None, start_date=None, outside_pac=None):
+    """``outside_pac``: the numbers of the measures the coordinator kept outside the PAC
+    request in the preview (the parser's flags, unticked or added); None keeps the parser's."""
+    if outside_pac is not None:
+        for measure in preview.parsed.measures:
+            measure.outside_pac = measure.number in outside_pac
     return plan_import(
         table=table,
         parsed=preview.parsed,

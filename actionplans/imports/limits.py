@@ -29,18 +29,19 @@ def _measure_messages(measure):
         "line": measure.line,
         "number": measure.number,
     }
-    budget = measure.budget
-    errors = _messages(
-        where,
-        BudgetLine,
-        {
-            "staff_amount": budget.staff_amount,
-            "staff_hours": budget.staff_hours,
-            "other_amount": budget.other_amount,
-            "description": budget.description,
-            "funding_source": budget.funding_source,
-        },
-    )
+    errors = []
+    for budget in measure.budget_lines:
+        errors += _messages(
+            where,
+            BudgetLine,
+            {
+                "staff_amount": budget.staff_amount,
+                "staff_hours": budget.staff_hours,
+                "other_amount": budget.other_amount,
+                "description": budget.description,
+                "funding_source": budget.funding_source,
+            },
+        )
     # A measure's title and responsibility are unbounded text.
     errors += _messages(
         where, Measure, {"number": measure.number, "schedule_text": measure.schedule_text}

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from actionplans.imports import columns as cols
 from actionplans.imports.errors import PlanParseError
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.rows import rows_from_text
@@ -47,6 +48,24 @@ OBJECTIVE = re.compile(
 )
 GENERAL_OBJECTIVE = re.compile(r"^objectif\s+g[ée]n[ée]ral\s*:\s*(.+)$", re.IGNORECASE)
 MEASURE = re.compile(r"^(\d+(?:\.\d+){1,3})\.?\s+(.+)$")
+# « Action 2 Organiser … » under « OBJECTIF 1 : … » (seed 004): measure 1.2.
+ACTION = re.compile(r"^action\s+(\d+)\s*[:.–-]?\s*(.+)$", re.IGNORECASE)
+SUB_ACTION = re.compile(r"\bsous[- ]actions?\s+(\d+(?:\.\d+)?)\s*[:.–-]\s*", re.IGNORECASE)
+CALENDAR_YEARS = re.compile(r"ann[ée]es?\s+civiles?|ann[ée]es?\s+calendaires?", re.IGNORECASE)
+# A note saying the shaded rows are not part of the PAC funding request.
+SHADED_WORDS = re.compile(r"gris|ombrag|surlign|fond\s+(?:de\s+)?couleur", re.IGNORECASE)
+OUTSIDE_WORDS = re.compile(
+    r"ne\s+(?:font|fait)\s+pas\s+partie|hors\s+(?:de\s+)?(?:la\s+)?demande|exclu|"
+    r"non\s+inclu|ne\s+sont\s+pas\s+inclu|pas\s+financ",
+    re.IGNORECASE,
+)
+PAC = re.compile(r"\bPAC\b")
+# A one-cell line after a measure that is plainly a schedule, an indicator or a target.
+RUN_ON = re.compile(
+    r"^(?:en\s+continue?|ans?\s*\d[\d\s,\-–et]*(?::.*)?|(?:nombre|nbre|nb)\s+(?:de\s|d['’]).+"
+    r"|\d+(?:[.,]\d+)?\s+\S+(?:\s+\S+){0,2})$",
+    re.IGNORECASE,
+)
 TOTAL = re.compile(r"^total\s*:?\s*(.*)$", re.IGNORECASE)
 PERIOD = re.compile(
     r"du\s+(\d{1,2})(?:er)?\s+(\w+)\s+(\d{4})\s+au\s+(\d{1,2})(?:er)?\s+(\w+)\s+(\d{4})",
@@ -57,25 +76,6 @@ MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s
 HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*h(?:eures?)?\.?$", re.IGNORECASE)
 YEAR_TARGET = re.compile(r"\bAn\s*(\d)\s*:", re.IGNORECASE)
 SCHEDULE_YEARS = re.compile(r"\d")
-HEADER_WORDS = {
-    "moyens d'action",
-    "moyen d'action",
-    "responsables partenaires",
-    "responsables",
-    "partenaires",
-    "échéance",
-    "échéancier",
-    "budget",
-    "résultats attendus",
-    "rh",
-    "hr",
-    "heures",
-    "autres",
-    "indicateurs",
-    "indicateur",
-    "cibles",
-    "cible",
-}
 EXPENSE_LABELS = {
     "contingency": re.compile(r"^(autres\s+dépenses|imprévus)", re.IGNORECASE),
     "management": re.compile(r"^frais\s+de\s+(gestion|administration)", re.IGNORECASE),
@@ -121,6 +121,13 @@ class ParsedMeasure:
     document_total: Decimal | None = None
     warnings: list = field(default_factory=list)
     fitted_indicator: ParsedIndicator | None = None  # set on import, once plan years are known
+    # One budget line per funding-source column (« PAC (MIFI) | MRC | Autres »), after
+    # ``budget`` (the RH | HR | Autres columns, or a budget read by position).
+    source_budgets: list = field(default_factory=list)
+    marked_years: list = field(default_factory=list)  # fiscal years with an X: [2007, …]
+    shaded: bool = False  # the document shades its row (a grey background in Word)
+    outside_pac: bool = False
+    outside_pac_reason: str = ""
 
     @property
     def indicator(self):
@@ -131,8 +138,17 @@ class ParsedMeasure:
         return ParsedIndicator(label=label or _("Indicateur"), targets=targets)
 
     @property
+    def budget_lines(self):
+        """The measure's budget lines as they will be written: the empty ones left out."""
+        return [line for line in (self.budget, *self.source_budgets) if not line.is_empty]
+
+    @property
+    def budget_total(self):
+        return sum((line.total for line in self.budget_lines), Decimal(0))
+
+    @property
     def total_matches_document(self):
-        return self.document_total is None or self.document_total == self.budget.total
+        return self.document_total is None or self.document_total == self.budget_total
 
 
 @dataclass
@@ -184,7 +200,7 @@ class ParsedPlan:
 
     @property
     def budget_total(self):
-        measures = sum((measure.budget.total for measure in self.measures), Decimal(0))
+        measures = sum((measure.budget_total for measure in self.measures), Decimal(0))
         return measures + sum((expense.amount for expense in self.expenses), Decimal(0))
 
 
@@ -302,16 +318,15 @@ def plan_period_error(start, end):
     return None
 
 
-def _is_header(cells):
-    words = {cell.lower() for cell in cells if cell}
-    return bool(words) and words <= HEADER_WORDS
-
-
 def _trim(cells):
     cells = list(cells)
     while cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+def _is_shaded_note(text):
+    return bool(SHADED_WORDS.search(text) and OUTSIDE_WORDS.search(text) and PAC.search(text))
 
 
 class _Parser:
@@ -322,11 +337,29 @@ class _Parser:
         self.objective = None
         self.measure = None
         self.seen_numbers = {}
+        self.columns = None  # the current table's header, once read
+        self.header_row = None  # the previous row, when it was a header's first row
+        self.objective_open = False  # the previous row was an objective's heading
+        self.raw = []  # the current row's cells, untrimmed: what columns index
+        self.shaded = False
+        self.shaded_note = None  # (line, text) of the note saying shaded rows are outside PAC
+        self.calendar_years = False
+        self.period_from_span = False  # the period came from « 2024-2026 », not from dates
+        self.fiscal_years = set()  # fiscal-year columns seen: {2007, 2008, 2009}
 
-    def feed(self, line, cells):
-        cells = _trim(clean_cell(cell) for cell in cells)
+    def feed(self, line, cells, shaded=False):
+        self.raw = [clean_cell(cell) for cell in cells]
+        cells = _trim(self.raw)
         if not cells:
             return
+        self.shaded = shaded
+        text = " ".join(cell for cell in cells if cell)
+        if self.shaded_note is None and _is_shaded_note(text):
+            self.shaded_note = (line, text)
+        if CALENDAR_YEARS.search(text):
+            self.calendar_years = True
+        self.previous_header, self.header_row = self.header_row, None
+        self.after_objective, self.objective_open = self.objective_open, False
         first = cells[0]
         for handler in (
             self._axis,
@@ -342,6 +375,11 @@ class _Parser:
                 return
         self._unplaced(line, cells)
 
+    @property
+    def by_column(self):
+        """Whether the current row is read by column: it has its header's width."""
+        return self.columns is not None and len(self.raw) == self.columns.width
+
     def _axis(self, line, first, cells):
         match = AXIS.match(first)
         if not match:
@@ -356,16 +394,21 @@ class _Parser:
         self.objective = self.measure = None
         return True
 
+    def _implicit_axis_title(self):
+        """A plan of objectives without axes (seed 004) gets one axis, named after the
+        document's heading (« Plan de mise en œuvre annuel ») when it has one."""
+        headings = [
+            note for note in self.plan.notes if re.match(r"^plan\b", note, re.I) and len(note) < 150
+        ]
+        return headings[-1] if headings else _("Objectifs")
+
     def _objective(self, line, first, cells):
         match = OBJECTIVE.match(first)
         if not match:
             return False
         if self.axis is None:
-            self.errors.append(
-                _("Ligne %(line)s : l'objectif %(number)s précède tout axe (« AXE 1 : … »).")
-                % {"line": line, "number": match.group(1)}
-            )
-            return True
+            self.axis = ParsedAxis(line=line, number=1, title=self._implicit_axis_title())
+            self.plan.axes.append(self.axis)
         number = match.group(1)
         twin = next((o for o in self.axis.objectives if o.number == number), None)
         if twin is not None:
@@ -379,6 +422,7 @@ class _Parser:
         self.objective = ParsedObjective(line=line, number=number, title=match.group(2).strip())
         self.axis.objectives.append(self.objective)
         self.measure = None
+        self.objective_open = True
         return True
 
     def _general_objective(self, line, first, cells):
@@ -388,13 +432,45 @@ class _Parser:
         return bool(match)
 
     def _header(self, line, first, cells):
-        return _is_header(cells)
+        if any(parse_money(cell) for cell in cells if cell):
+            return False
+        previous = self.previous_header
+        if previous is not None and not first:
+            if cols.is_second_header_row(self.raw, previous) or cols.is_header(cells):
+                # A second row that does not line up with the first (merged cells copied as
+                # text): no column map, the rows are read by position.
+                self.columns = cols.columns_from_header(previous, self.raw)
+                self._remember_years()
+                return True
+        if not cols.is_header(cells):
+            return False
+        self.header_row = list(self.raw)
+        self.columns = cols.columns_from_header(self.raw)
+        self._remember_years()
+        return True
+
+    def _remember_years(self):
+        if self.columns is not None:
+            self.fiscal_years.update(self.columns.years)
 
     def _measure(self, line, first, cells):
         match = MEASURE.match(first)
-        if not match:
+        action = None if match else ACTION.match(first)
+        if not (match or action):
             return False
-        number = match.group(1)
+        if action:
+            if self.objective is None:
+                self.errors.append(
+                    _(
+                        "Ligne %(line)s : l'action %(number)s précède tout objectif "
+                        "(« OBJECTIF 1 : … »)."
+                    )
+                    % {"line": line, "number": action.group(1)}
+                )
+                return True
+            number, title = f"{self.objective.number}.{action.group(1)}", action.group(2)
+        else:
+            number, title = match.group(1), match.group(2)
         if self.axis is None or self.objective is None:
             self.errors.append(
                 _(
@@ -404,17 +480,54 @@ class _Parser:
                 % {"line": line, "number": number}
             )
             return True
+        if not self._number_free(line, number):
+            return True
+        self.measure = ParsedMeasure(
+            line=line, number=number, title=title.strip(), shaded=self.shaded
+        )
+        self.objective.measures.append(self.measure)
+        if self.by_column:
+            self._measure_columns(line)
+        else:
+            self._measure_cells(cells[1:])
+        self._sub_actions(line)
+        return True
+
+    def _number_free(self, line, number):
         if number in self.seen_numbers:
             self.errors.append(
                 _("Ligne %(line)s : le numéro %(number)s est déjà utilisé à la ligne %(first)s.")
                 % {"line": line, "number": number, "first": self.seen_numbers[number]}
             )
-            return True
+            return False
         self.seen_numbers[number] = line
-        self.measure = ParsedMeasure(line=line, number=number, title=match.group(2).strip())
-        self.objective.measures.append(self.measure)
-        self._measure_cells(cells[1:])
         return True
+
+    def _sub_actions(self, line):
+        """« Sous action 1.1 : … » inside action 1's cell: measure 7.1.1, right after its
+        action, with the action's responsibility and schedule."""
+        measure = self.measure
+        pieces = SUB_ACTION.split(measure.title)
+        if len(pieces) < 3:
+            return
+        measure.title = pieces[0].strip()
+        for sub, text in zip(pieces[1::2], pieces[2::2], strict=True):
+            number = f"{measure.number}.{sub.split('.')[-1]}"
+            if not self._number_free(line, number):
+                continue
+            self.objective.measures.append(
+                ParsedMeasure(
+                    line=line,
+                    number=number,
+                    title=text.strip(" ;"),
+                    responsibility=measure.responsibility,
+                    schedule_text=measure.schedule_text,
+                    years=list(measure.years),
+                    is_continuous=measure.is_continuous,
+                    marked_years=list(measure.marked_years),
+                    shaded=measure.shaded,
+                )
+            )
 
     def _measure_cells(self, cells):
         measure = self.measure
@@ -439,6 +552,100 @@ class _Parser:
         else:
             budget_cells = rest
         self._budget(budget_cells)
+
+    def _measure_columns(self, line):
+        """The measure row read by its header's columns."""
+        measure, columns = self.measure, self.columns
+        generic = [
+            cell for index, cell in enumerate(self.raw) if columns.role(index) == cols.BUDGET
+        ]
+        for index, cell in enumerate(self.raw):
+            role = columns.role(index)
+            if index == 0 or not cell or role == cols.BUDGET:
+                continue
+            if role == cols.RESPONSIBILITY:
+                measure.responsibility = f"{measure.responsibility} {cell}".strip()
+            elif role == cols.SCHEDULE:
+                self._schedule(cell)
+            elif role in (cols.STAFF, cols.HOURS, cols.OTHER):
+                self._budget_cell(role, cell)
+            elif role == cols.SOURCE:
+                self._source_budget(line, columns.label(index), cell)
+            elif role == cols.TOTAL:
+                if money := parse_money(cell):
+                    measure.document_total = money[0]
+            else:
+                self._text_cell(line, role, columns.label(index), cell)
+        if generic:
+            self._budget(generic)
+        if columns.has(cols.SCHEDULE) and not measure.schedule_text and not measure.marked_years:
+            measure.warnings.append(_("Échéance absente."))
+
+    def _text_cell(self, line, role, label, cell):
+        """A cell of a measure or continuation row that is text: indicator, target, an X
+        under a fiscal year; anything else is a warning."""
+        measure = self.measure
+        not_applicable = cell.lower() in NOT_APPLICABLE
+        if role == cols.INDICATOR:
+            if not not_applicable:
+                measure.indicator_parts.append(cell)
+        elif role == cols.TARGET:
+            measure.target_parts.append(cell)
+        elif role == cols.RESPONSIBILITY:
+            measure.responsibility = f"{measure.responsibility} {cell}".strip()
+        elif role == cols.YEAR and cols.is_mark(cell):
+            year = cols.fiscal_year(label)
+            if year not in measure.marked_years:
+                measure.marked_years.append(year)
+                measure.schedule_text = ", ".join(
+                    f"{start}-{start + 1}" for start in sorted(measure.marked_years)
+                )
+        elif not not_applicable:
+            measure.warnings.append(
+                _("Ligne %(line)s : cellule non placée « %(text)s ».")
+                % {"line": line, "text": cell}
+            )
+
+    def _schedule(self, text):
+        measure = self.measure
+        measure.schedule_text = text
+        if looks_like_schedule(text):
+            measure.years, measure.is_continuous = parse_schedule(text)
+        else:
+            measure.warnings.append(_("Échéance non reconnue : « %(text)s ».") % {"text": text})
+
+    def _budget_cell(self, role, cell):
+        """A cell under RH, HR or Autres; text there names the funding source, as in the
+        Beauce plan (« PAC-OBNL », « PASI »)."""
+        budget = self.measure.budget
+        if cell.lower() in NOT_APPLICABLE:
+            return
+        money = parse_money(cell)
+        hours = parse_hours(cell) if money is None else None
+        if role == cols.HOURS and hours is not None:
+            budget.staff_hours = hours
+        elif money and role == cols.STAFF:
+            budget.staff_amount = money[0]
+        elif money:
+            budget.other_amount += money[0]
+            if money[1]:
+                budget.description = money[1]
+        else:
+            budget.funding_source = f"{budget.funding_source} {cell}".strip()
+
+    def _source_budget(self, line, label, cell):
+        if cell.lower() in NOT_APPLICABLE:
+            return
+        money = parse_money(cell)
+        if money is None:
+            self.measure.warnings.append(
+                _("Ligne %(line)s : montant illisible sous « %(source)s » : « %(text)s ».")
+                % {"line": line, "source": label, "text": cell}
+            )
+            return
+        self.measure.source_budgets.append(
+            ParsedBudget(other_amount=money[0], description=money[1], funding_source=label)
+        )
 
     def _budget(self, cells):
         budget = self.measure.budget
@@ -485,6 +692,7 @@ class _Parser:
             self.measure.document_total = amount[0]
         rest = list(cells)
         rest[index] = ""
+        self.raw[index] = ""
         self._continuation(line, "", _trim(rest))
         return True
 
@@ -504,6 +712,12 @@ class _Parser:
     def _continuation(self, line, first, cells):
         if first or self.measure is None:
             return False
+        if self.by_column:
+            for index, cell in enumerate(self.raw):
+                if cell:
+                    role = self.columns.role(index)
+                    self._text_cell(line, role, self.columns.label(index), cell)
+            return True
         last = len(cells) - 1
         for index, cell in enumerate(cells):
             if not cell:
@@ -524,7 +738,22 @@ class _Parser:
     def _unplaced(self, line, cells):
         text = " ".join(cell for cell in cells if cell)
         if self.measure is not None and len(cells) == 1:
+            if RUN_ON.match(text):
+                self.errors.append(
+                    _(
+                        "Ligne %(line)s : « %(text)s » suit le moyen d'action %(number)s sur "
+                        "une ligne à part et ressemble à une échéance, un indicateur ou une "
+                        "cible, pas à la suite de son titre : placez ce texte dans sa colonne."
+                    )
+                    % {"line": line, "text": text, "number": self.measure.number}
+                )
+                return
             self.measure.title = f"{self.measure.title} {text}"
+            return
+        if self.after_objective and len(cells) == 1:
+            # A heading that runs onto a second line (« … ET » / « LES BESOINS … »).
+            self.objective.title = f"{self.objective.title} {text}"
+            self.objective_open = True
             return
         if self.plan.start_date is None:
             self._plan_dates(line, text)
@@ -549,6 +778,56 @@ class _Parser:
             self.errors.append(_("Ligne %(line)s : %(error)s") % {"line": line, "error": problem})
             return
         self.plan.start_date, self.plan.end_date = period
+        self.period_from_span = PERIOD.search(text) is None
+
+    def _resolve_period(self):
+        """Calendar years when the document says so (« années civiles »); else, for a plan
+        that states no period, its fiscal-year columns (2007-2008 … 2009-2010)."""
+        plan = self.plan
+        if plan.start_date and self.period_from_span and self.calendar_years:
+            plan.start_date = date(plan.start_date.year, 1, 1)
+            plan.end_date = date(plan.end_date.year, 12, 31)
+        if plan.start_date is None and self.fiscal_years:
+            plan.start_date = date(min(self.fiscal_years), 4, 1)
+            plan.end_date = date(max(self.fiscal_years) + 1, 3, 31)
+        for measure in plan.measures:
+            if not measure.marked_years:
+                continue
+            if plan.start_date is None:
+                continue
+            start = plan.start_date
+            numbers = set(measure.years)
+            for year in measure.marked_years:
+                number = year - start.year + (0 if (start.month, start.day) > (4, 1) else 1)
+                if number < 1:
+                    measure.warnings.append(
+                        _("Échéance avant le début du plan : %(year)s-%(next)s.")
+                        % {"year": year, "next": year + 1}
+                    )
+                else:
+                    numbers.add(number)
+            measure.years = sorted(numbers)
+
+    def _flag_shaded(self):
+        shaded = [measure for measure in self.plan.measures if measure.shaded]
+        if not shaded:
+            return
+        if self.shaded_note is None:
+            for measure in shaded:
+                measure.warnings.append(
+                    _(
+                        "Ligne grisée dans le document, sans note qui dise pourquoi : elle "
+                        "n'est pas marquée hors demande PAC."
+                    )
+                )
+            return
+        line, note = self.shaded_note
+        reason = _("Ligne grisée ; le document précise, ligne %(line)s : « %(note)s »") % {
+            "line": line,
+            "note": note,
+        }
+        for measure in shaded:
+            measure.outside_pac, measure.outside_pac_reason = True, reason
 
     def result(self):
         if not self.plan.axes and not self.plan.measures and not self.errors:
@@ -565,6 +844,8 @@ class _Parser:
             raise PlanParseError([_("Le document a des axes mais aucun moyen d'action numéroté.")])
         if self.errors:
             raise PlanParseError(self.errors)
+        self._resolve_period()
+        self._flag_shaded()
         if errors := field_limit_errors(self.plan):
             raise PlanParseError(errors)
         for measure in self.plan.measures:
@@ -574,7 +855,7 @@ class _Parser:
                         "Le total du document (%(document)s $) diffère de la somme des lignes "
                         "budgétaires (%(computed)s $)."
                     )
-                    % {"document": measure.document_total, "computed": measure.budget.total}
+                    % {"document": measure.document_total, "computed": measure.budget_total}
                 )
         return self.plan
 
@@ -583,7 +864,7 @@ def parse_rows(rows):
     """Parse :class:`~actionplans.imports.rows.Row` objects into a :class:`ParsedPlan`."""
     parser = _Parser()
     for row in rows:
-        parser.feed(row.line, row.cells)
+        parser.feed(row.line, row.cells, row.shaded)
     return parser.result()
 
 

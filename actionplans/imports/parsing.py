@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from actionplans.imports.errors import PlanParseError
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.rows import rows_from_text
+from actionplans.imports.targets import ParsedIndicator, read_indicators
 from actionplans.numbers import read_number, to_decimal
 from common.formatting import format_date
 
@@ -55,7 +56,6 @@ PERIOD = re.compile(
 YEARS_SPAN = re.compile(r"(20\d\d|19\d\d)\s*[-–]\s*(20\d\d|19\d\d)")
 MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*\$\s*(.*)$")
 HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*h(?:eures?)?\.?$", re.IGNORECASE)
-YEAR_TARGET = re.compile(r"\bAn\s*(\d)\s*:", re.IGNORECASE)
 SCHEDULE_YEARS = re.compile(r"\d")
 HEADER_WORDS = {
     "moyens d'action",
@@ -101,12 +101,6 @@ class ParsedBudget:
 
 
 @dataclass
-class ParsedIndicator:
-    label: str
-    targets: dict  # {year number or None: text}
-
-
-@dataclass
 class ParsedMeasure:
     line: int
     number: str
@@ -116,19 +110,19 @@ class ParsedMeasure:
     years: list = field(default_factory=list)
     is_continuous: bool = False
     budget: ParsedBudget = field(default_factory=ParsedBudget)
-    indicator_parts: list = field(default_factory=list)
+    indicator_parts: list = field(default_factory=list)  # cells, line breaks kept
     target_parts: list = field(default_factory=list)
     document_total: Decimal | None = None
     warnings: list = field(default_factory=list)
-    fitted_indicator: ParsedIndicator | None = None  # set on import, once plan years are known
+    indicators: list[ParsedIndicator] = field(default_factory=list)  # set by read_indicators
 
-    @property
-    def indicator(self):
-        label = " ".join(self.indicator_parts).strip()
-        targets = split_targets(" ".join(self.target_parts).strip())
-        if not label and not targets:
-            return None
-        return ParsedIndicator(label=label or _("Indicateur"), targets=targets)
+    def read_indicators(self):
+        """Split the indicator and target cells into indicators, each with its targets
+        (``actionplans.imports.targets``); what cannot be read is a warning."""
+        self.indicators, warnings = read_indicators(
+            " ".join(self.indicator_parts), " ".join(self.target_parts)
+        )
+        self.warnings += warnings
 
     @property
     def total_matches_document(self):
@@ -202,6 +196,12 @@ def clean_cell(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+def clean_lines(text):
+    """:func:`clean_cell` line by line: a cell holding one indicator (or target) per line."""
+    lines = (clean_cell(line) for line in str(text if text is not None else "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def parse_money(text):
     """``"6 000$ firme externe"`` → ``(Decimal(6000), "firme externe")``; None if not money."""
     match = MONEY.match(text)
@@ -229,24 +229,6 @@ def parse_schedule(text):
     if re.match(r"^ans?\b", lowered):
         return sorted({int(digit) for digit in SCHEDULE_YEARS.findall(text)}), False
     return None
-
-
-def split_targets(text):
-    """``"An 2: 19 activités An 3: 19 activités"`` → ``{2: "19 activités", 3: "19 activités"}``.
-
-    Text that names no year is the target for the whole plan (key None).
-    """
-    if not text or text.lower() in NOT_APPLICABLE:
-        return {}
-    pieces = YEAR_TARGET.split(text)
-    targets = {}
-    if pieces[0].strip():
-        targets[None] = pieces[0].strip()
-    for year, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        year = int(year)
-        piece = piece.strip()
-        targets[year] = f"{targets[year]} {piece}" if year in targets else piece
-    return targets
 
 
 # A plan's dates: real calendar days within these years (a typo such as 2202 is refused).
@@ -324,7 +306,11 @@ class _Parser:
         self.seen_numbers = {}
 
     def feed(self, line, cells):
+        cells = list(cells)
+        # The same cells with their line breaks: a cell may hold one indicator per line.
+        lines = [clean_lines(cell) for cell in cells]
         cells = _trim(clean_cell(cell) for cell in cells)
+        self.lines = lines[: len(cells)]
         if not cells:
             return
         first = cells[0]
@@ -432,10 +418,10 @@ class _Parser:
             )
             measure.schedule_text = rest.pop(0)
         if len(rest) >= 2:
-            budget_cells, indicator, target = rest[:-2], rest[-2], rest[-1]
+            budget_cells, indicator = rest[:-2], rest[-2]
             if indicator.lower() not in NOT_APPLICABLE:
-                measure.indicator_parts.append(indicator)
-            measure.target_parts.append(target)
+                measure.indicator_parts.append(self.lines[-2])
+            measure.target_parts.append(self.lines[-1])
         else:
             budget_cells = rest
         self._budget(budget_cells)
@@ -511,9 +497,9 @@ class _Parser:
             if index == 1:
                 self.measure.responsibility = f"{self.measure.responsibility} {cell}".strip()
             elif index == last and index >= 3:
-                self.measure.target_parts.append(cell)
+                self.measure.target_parts.append(self.lines[index])
             elif index == last - 1 and index >= 3:
-                self.measure.indicator_parts.append(cell)
+                self.measure.indicator_parts.append(self.lines[index])
             else:
                 self.measure.warnings.append(
                     _("Ligne %(line)s : cellule non placée « %(text)s ».")
@@ -565,6 +551,8 @@ class _Parser:
             raise PlanParseError([_("Le document a des axes mais aucun moyen d'action numéroté.")])
         if self.errors:
             raise PlanParseError(self.errors)
+        for measure in self.plan.measures:
+            measure.read_indicators()
         if errors := field_limit_errors(self.plan):
             raise PlanParseError(errors)
         for measure in self.plan.measures:

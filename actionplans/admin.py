@@ -191,6 +191,12 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         (_("Notes"), {"fields": ["notes"]}),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            for warning in getattr(inline_form, "target_warnings", ()):
+                messages.warning(request, warning)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("objective__axis__plan")
         return selectors.measures_with_totals(queryset).in_plan_order()

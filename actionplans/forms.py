@@ -20,9 +20,12 @@ class IndicatorTargetsForm(forms.ModelForm):
     """An indicator with one text box per plan year for its targets, as plans are written.
 
     Built for one plan by :func:`indicator_form_for_years`; ``plan_years`` is set there.
+    After saving, ``target_warnings`` says which targets were kept without a value and why
+    (« 3 à 5 rencontres »): the page shows them, the text is saved as typed.
     """
 
     plan_years = ()
+    target_warnings = ()
 
     class Meta:
         model = Indicator
@@ -45,7 +48,17 @@ class IndicatorTargetsForm(forms.ModelForm):
     def save_targets(self):
         texts = {year: self.cleaned_data.get(_year_field_name(year)) for year in self.plan_years}
         texts[None] = self.cleaned_data.get(WHOLE_PLAN_FIELD)
-        indicator_targets_set(indicator=self.instance, texts_by_year=texts)
+        self.target_warnings = [
+            _("Indicateur « %(label)s » : %(warning)s")
+            % {"label": self.instance.label, "warning": warning}
+            for warning in indicator_targets_set(indicator=self.instance, texts_by_year=texts)
+        ]
+
+
+TARGET_HELP = _(
+    "Le texte du plan ; sa valeur est le nombre qu'il contient (« An 2 : 3 capsules » → 3). "
+    "Plusieurs nombres (« 3 à 5 rencontres ») : aucune valeur."
+)
 
 
 def indicator_form_for_years(plan_years):
@@ -55,11 +68,12 @@ def indicator_form_for_years(plan_years):
             label=_("Cible an %(number)s") % {"number": year.number},
             required=False,
             max_length=500,
+            help_text=TARGET_HELP,
         )
         for year in plan_years
     }
     fields[WHOLE_PLAN_FIELD] = forms.CharField(
-        label=_("Cible pour le plan"), required=False, max_length=500
+        label=_("Cible pour le plan"), required=False, max_length=500, help_text=TARGET_HELP
     )
     fields["plan_years"] = tuple(plan_years)
     return type("IndicatorTargetsForPlanForm", (IndicatorTargetsForm,), fields)

@@ -1,6 +1,8 @@
 """Numbers as plan documents and spreadsheets write them: "17 340 $", "1 250,50", "90 h".
 
-The one place that reads them: document imports, spreadsheet imports and targets all ask here.
+The one place that reads them: document imports, spreadsheet imports and targets all ask here
+(a target's text, which may hold years and several numbers, is read by
+``actionplans.imports.targets``).
 """
 
 import re
@@ -8,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 # Thousands grouped by (no-break) spaces, decimals after a comma or a point.
 WRITTEN = r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d+))?"
-_IN_TEXT = re.compile(rf"(?<![\w.,]){WRITTEN}")
 _ALONE = re.compile(rf"^{WRITTEN}\s*(?:\$|h(?:eures?)?\.?)?$", re.IGNORECASE)
 
 
@@ -19,12 +20,6 @@ def to_decimal(whole, fraction=None):
         return Decimal(f"{digits}.{fraction or '0'}") if digits else None
     except InvalidOperation:
         return None
-
-
-def first_number(text):
-    """The first number written in ``text`` ("3 capsules" → 3, "17 340$" → 17340), else None."""
-    match = _IN_TEXT.search(text or "")
-    return to_decimal(*match.groups()) if match else None
 
 
 def read_number(text):

@@ -25,8 +25,9 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget, CharWidget
 
+from actionplans.imports.targets import value_in_box
 from actionplans.models import BudgetLine, Indicator, Measure, Plan, Target
-from actionplans.numbers import first_number, read_number
+from actionplans.numbers import read_number
 from actionplans.services import measure_sheet_update
 from common import audit, spreadsheets
 from common.validation import field_errors
@@ -400,7 +401,7 @@ class MeasureResource(resources.ModelResource):
                 column = self.fields[f"target_year_{year.number}" if year else "target_plan"]
                 errors += _fit(
                     Target,
-                    {"text": text, "value": first_number(text)},
+                    {"text": text, "value": value_in_box(text, year)[0]},
                     [column.column_name] * 2,
                 )
         if errors:

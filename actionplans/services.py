@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.parsing import PlanParseError, plan_period_error
+from actionplans.imports.targets import fit_targets, value_in_box
 from actionplans.models import (
     Axis,
     BudgetLine,
@@ -20,7 +21,6 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
-from actionplans.numbers import first_number
 from common import audit
 from common.history import record_links
 
@@ -68,8 +68,11 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
     """Write the targets of ``indicator``: ``{PlanYear or None: "text as written"}``.
 
     ``None`` as key is the target for the whole plan. An empty text removes that target.
-    The numeric value is read from the text.
+    The numeric value is read from the text (``imports.targets.value_in_box``: « An 2 : 3
+    capsules » in year 2 is 3). Returns the warnings of the texts that have no value although
+    they hold numbers (« 3 à 5 rencontres »), for the page to show.
     """
+    warnings = []
     current = {target.year_id: target for target in indicator.targets.all()}
     for year, text in texts_by_year.items():
         year_id = year.pk if year else None
@@ -79,12 +82,14 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
             if target:
                 target.delete()
             continue
-        value = first_number(text)
+        value, problems = value_in_box(text, year)
+        warnings += problems
         if target is None:
             Target.objects.create(indicator=indicator, year=year, text=text, value=value)
         elif (target.text, target.value) != (text, value):
             target.text, target.value = text, value
             target.save(update_fields=["text", "value"])
+    return warnings
 
 
 def _organisations_named_in(text, organisations):
@@ -103,26 +108,21 @@ def _organisations_named_in(text, organisations):
     return [pk for _, pk in sorted(found)]
 
 
-def _fit_to_plan_years(measure, years):
-    """Keep the schedule years and yearly targets the plan has (``years``: their numbers); the
-    rest becomes a warning and, for targets, text of the whole-plan target."""
+def _fit_to_plan_years(measure, periods):
+    """Keep the schedule years the plan has (``periods``: its years' ``(start, end)``) and
+    place the targets on them (``imports.targets.fit_targets``: rates on every year, fiscal
+    years on the year holding their 1 April); the rest becomes a warning and, for targets,
+    text of the whole-plan target."""
+    years = range(1, len(periods) + 1)
     outside = [number for number in measure.years if number not in years]
     if outside:
         measure.warnings.append(
             _("Échéance hors du plan : an(s) %(years)s.") % {"years": ", ".join(map(str, outside))}
         )
         measure.years = [number for number in measure.years if number in years]
-    indicator = measure.indicator
-    if indicator:
-        for number in [number for number in indicator.targets if number and number not in years]:
-            text = indicator.targets.pop(number)
-            measure.warnings.append(
-                _("Cible pour l'an %(number)s, hors du plan : « %(text)s ».")
-                % {"number": number, "text": text}
-            )
-            whole = indicator.targets.get(None, "")
-            indicator.targets[None] = f"{whole} An {number} : {text}".strip()
-    measure.fitted_indicator = indicator
+    for indicator in measure.indicators:
+        indicator.targets, warnings = fit_targets(indicator.targets, periods)
+        measure.warnings += warnings
 
 
 def _import_warnings(measure):
@@ -162,9 +162,9 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         end = _add_year(_add_year(_add_year(start))) - timedelta(days=1)
     if problem := plan_period_error(start, end):
         raise PlanParseError([problem])
-    year_numbers = range(1, len(plan_year_periods(start, end)) + 1)
+    periods = plan_year_periods(start, end)
     for measure in parsed.measures:
-        _fit_to_plan_years(measure, year_numbers)
+        _fit_to_plan_years(measure, periods)
     if errors := field_limit_errors(parsed):  # targets moved to the whole plan may grow
         raise PlanParseError(errors)
     try:
@@ -255,14 +255,14 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         BudgetLine,
     )
     with_indicator = [
-        (measure, parsed_measure.fitted_indicator)
+        (measure, position, indicator)
         for measure, parsed_measure in pairs
-        if parsed_measure.fitted_indicator
+        for position, indicator in enumerate(parsed_measure.indicators)
     ]
     indicators = bulk_create_with_history(
         [
-            Indicator(measure=measure, label=indicator.label)
-            for measure, indicator in with_indicator
+            Indicator(measure=measure, label=indicator.label, position=position)
+            for measure, position, indicator in with_indicator
         ],
         Indicator,
     )
@@ -271,11 +271,13 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
             Target(
                 indicator=indicator,
                 year=years.get(number) if number else None,
-                text=text,
-                value=first_number(text),
+                text=target.text,
+                value=target.value,
             )
-            for indicator, (_, parsed_indicator) in zip(indicators, with_indicator, strict=True)
-            for number, text in parsed_indicator.targets.items()
+            for indicator, (_measure, _position, parsed_indicator) in zip(
+                indicators, with_indicator, strict=True
+            )
+            for number, target in parsed_indicator.targets.items()
         ],
         Target,
     )
@@ -298,6 +300,7 @@ def measure_sheet_update(*, measure, years, budget, indicators):
     funding_source of the measure's first budget line; ``indicators``: ``[(label, {PlanYear or
     None: target text})]`` matched to the measure's indicators by position. Indicators the
     sheet no longer lists are kept (remove them in the admin, where their history is visible).
+    Returns the warnings of targets read without a value (see :func:`indicator_targets_set`).
     """
     if {year.pk for year in years} != {year.pk for year in measure.years.all()}:
         measure.years.set(years)
@@ -313,6 +316,7 @@ def measure_sheet_update(*, measure, years, budget, indicators):
             line.full_clean()
             line.save(update_fields=changed)
     existing = list(measure.indicators.all())
+    warnings = []
     for position, (label, texts) in enumerate(indicators):
         if position < len(existing):
             indicator = existing[position]
@@ -321,4 +325,5 @@ def measure_sheet_update(*, measure, years, budget, indicators):
                 indicator.save(update_fields=["label"])
         else:
             indicator = Indicator.objects.create(measure=measure, label=label, position=position)
-        indicator_targets_set(indicator=indicator, texts_by_year=texts)
+        warnings += indicator_targets_set(indicator=indicator, texts_by_year=texts)
+    return warnings

@@ -12,7 +12,6 @@ from actionplans.models import (
     PlanExpense,
     Target,
 )
-from actionplans.numbers import first_number
 from common.validation import field_errors
 
 
@@ -46,11 +45,10 @@ def _measure_messages(measure):
     errors += _messages(
         where, Measure, {"number": measure.number, "schedule_text": measure.schedule_text}
     )
-    indicator = measure.fitted_indicator or measure.indicator
-    if indicator is not None:
+    for indicator in measure.indicators:
         errors += _messages(where, Indicator, {"label": indicator.label})
-        for text in indicator.targets.values():
-            errors += _messages(where, Target, {"text": text, "value": first_number(text)})
+        for target in indicator.targets.values():
+            errors += _messages(where, Target, {"text": target.text, "value": target.value})
     return errors
 
 

@@ -21,6 +21,7 @@ from actionplans.imports import columns as cols
 from actionplans.imports.errors import PlanParseError
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.rows import rows_from_text
+from actionplans.imports.targets import ParsedIndicator, read_indicators
 from actionplans.numbers import read_number, to_decimal
 from common.formatting import format_date
 
@@ -74,7 +75,6 @@ PERIOD = re.compile(
 YEARS_SPAN = re.compile(r"(20\d\d|19\d\d)\s*[-–]\s*(20\d\d|19\d\d)")
 MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*\$\s*(.*)$")
 HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*h(?:eures?)?\.?$", re.IGNORECASE)
-YEAR_TARGET = re.compile(r"\bAn\s*(\d)\s*:", re.IGNORECASE)
 SCHEDULE_YEARS = re.compile(r"\d")
 EXPENSE_LABELS = {
     "contingency": re.compile(r"^(autres\s+dépenses|imprévus)", re.IGNORECASE),
@@ -101,12 +101,6 @@ class ParsedBudget:
 
 
 @dataclass
-class ParsedIndicator:
-    label: str
-    targets: dict  # {year number or None: text}
-
-
-@dataclass
 class ParsedMeasure:
     line: int
     number: str
@@ -116,11 +110,11 @@ class ParsedMeasure:
     years: list = field(default_factory=list)
     is_continuous: bool = False
     budget: ParsedBudget = field(default_factory=ParsedBudget)
-    indicator_parts: list = field(default_factory=list)
+    indicator_parts: list = field(default_factory=list)  # cells, line breaks kept
     target_parts: list = field(default_factory=list)
     document_total: Decimal | None = None
     warnings: list = field(default_factory=list)
-    fitted_indicator: ParsedIndicator | None = None  # set on import, once plan years are known
+    indicators: list[ParsedIndicator] = field(default_factory=list)  # set by read_indicators
     # One budget line per funding-source column (« PAC (MIFI) | MRC | Autres »), after
     # ``budget`` (the RH | HR | Autres columns, or a budget read by position).
     source_budgets: list = field(default_factory=list)
@@ -129,13 +123,13 @@ class ParsedMeasure:
     outside_pac: bool = False
     outside_pac_reason: str = ""
 
-    @property
-    def indicator(self):
-        label = " ".join(self.indicator_parts).strip()
-        targets = split_targets(" ".join(self.target_parts).strip())
-        if not label and not targets:
-            return None
-        return ParsedIndicator(label=label or _("Indicateur"), targets=targets)
+    def read_indicators(self):
+        """Split the indicator and target cells into indicators, each with its targets
+        (``actionplans.imports.targets``); what cannot be read is a warning."""
+        self.indicators, warnings = read_indicators(
+            " ".join(self.indicator_parts), " ".join(self.target_parts)
+        )
+        self.warnings += warnings
 
     @property
     def budget_lines(self):
@@ -218,6 +212,12 @@ def clean_cell(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+def clean_lines(text):
+    """:func:`clean_cell` line by line: a cell holding one indicator (or target) per line."""
+    lines = (clean_cell(line) for line in str(text if text is not None else "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def parse_money(text):
     """``"6 000$ firme externe"`` → ``(Decimal(6000), "firme externe")``; None if not money."""
     match = MONEY.match(text)
@@ -245,24 +245,6 @@ def parse_schedule(text):
     if re.match(r"^ans?\b", lowered):
         return sorted({int(digit) for digit in SCHEDULE_YEARS.findall(text)}), False
     return None
-
-
-def split_targets(text):
-    """``"An 2: 19 activités An 3: 19 activités"`` → ``{2: "19 activités", 3: "19 activités"}``.
-
-    Text that names no year is the target for the whole plan (key None).
-    """
-    if not text or text.lower() in NOT_APPLICABLE:
-        return {}
-    pieces = YEAR_TARGET.split(text)
-    targets = {}
-    if pieces[0].strip():
-        targets[None] = pieces[0].strip()
-    for year, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        year = int(year)
-        piece = piece.strip()
-        targets[year] = f"{targets[year]} {piece}" if year in targets else piece
-    return targets
 
 
 # A plan's dates: real calendar days within these years (a typo such as 2202 is refused).
@@ -348,8 +330,12 @@ class _Parser:
         self.fiscal_years = set()  # fiscal-year columns seen: {2007, 2008, 2009}
 
     def feed(self, line, cells, shaded=False):
+        cells = list(cells)
+        # The same cells with their line breaks: a cell may hold one indicator per line.
+        self.lines = [clean_lines(cell) for cell in cells]
         self.raw = [clean_cell(cell) for cell in cells]
         cells = _trim(self.raw)
+        self.trimmed_lines = self.lines[: len(cells)]
         if not cells:
             return
         self.shaded = shaded
@@ -545,10 +531,10 @@ class _Parser:
             )
             measure.schedule_text = rest.pop(0)
         if len(rest) >= 2:
-            budget_cells, indicator, target = rest[:-2], rest[-2], rest[-1]
+            budget_cells, indicator = rest[:-2], rest[-2]
             if indicator.lower() not in NOT_APPLICABLE:
-                measure.indicator_parts.append(indicator)
-            measure.target_parts.append(target)
+                measure.indicator_parts.append(self.trimmed_lines[-2])
+            measure.target_parts.append(self.trimmed_lines[-1])
         else:
             budget_cells = rest
         self._budget(budget_cells)
@@ -575,22 +561,22 @@ class _Parser:
                 if money := parse_money(cell):
                     measure.document_total = money[0]
             else:
-                self._text_cell(line, role, columns.label(index), cell)
+                self._text_cell(line, role, columns.label(index), cell, self.lines[index])
         if generic:
             self._budget(generic)
         if columns.has(cols.SCHEDULE) and not measure.schedule_text and not measure.marked_years:
             measure.warnings.append(_("Échéance absente."))
 
-    def _text_cell(self, line, role, label, cell):
+    def _text_cell(self, line, role, label, cell, lines=""):
         """A cell of a measure or continuation row that is text: indicator, target, an X
         under a fiscal year; anything else is a warning."""
         measure = self.measure
         not_applicable = cell.lower() in NOT_APPLICABLE
         if role == cols.INDICATOR:
             if not not_applicable:
-                measure.indicator_parts.append(cell)
+                measure.indicator_parts.append(lines or cell)
         elif role == cols.TARGET:
-            measure.target_parts.append(cell)
+            measure.target_parts.append(lines or cell)
         elif role == cols.RESPONSIBILITY:
             measure.responsibility = f"{measure.responsibility} {cell}".strip()
         elif role == cols.YEAR and cols.is_mark(cell):
@@ -716,7 +702,9 @@ class _Parser:
             for index, cell in enumerate(self.raw):
                 if cell:
                     role = self.columns.role(index)
-                    self._text_cell(line, role, self.columns.label(index), cell)
+                    self._text_cell(
+                        line, role, self.columns.label(index), cell, self.lines[index]
+                    )
             return True
         last = len(cells) - 1
         for index, cell in enumerate(cells):
@@ -725,9 +713,9 @@ class _Parser:
             if index == 1:
                 self.measure.responsibility = f"{self.measure.responsibility} {cell}".strip()
             elif index == last and index >= 3:
-                self.measure.target_parts.append(cell)
+                self.measure.target_parts.append(self.lines[index])
             elif index == last - 1 and index >= 3:
-                self.measure.indicator_parts.append(cell)
+                self.measure.indicator_parts.append(self.lines[index])
             else:
                 self.measure.warnings.append(
                     _("Ligne %(line)s : cellule non placée « %(text)s ».")
@@ -846,6 +834,8 @@ class _Parser:
             raise PlanParseError(self.errors)
         self._resolve_period()
         self._flag_shaded()
+        for measure in self.plan.measures:
+            measure.read_indicators()
         if errors := field_limit_errors(self.plan):
             raise PlanParseError(errors)
         for measure in self.plan.measures:

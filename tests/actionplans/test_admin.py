@@ -78,6 +78,43 @@ def test_coordinator_types_targets_per_year_on_the_measure_page(
     assert measure_a.schedule_label == "Ans 2-3"
 
 
+def test_a_target_names_its_year_and_an_ambiguous_one_is_kept_without_a_value(
+    client, coordinator_a, measure_a, plan_a
+):
+    indicator = IndicatorFactory(measure=measure_a, label="Nb de capsules")
+    client.force_login(coordinator_a)
+    response = client.post(
+        reverse("admin:actionplans_measure_change", args=[measure_a.pk]),
+        measure_form(
+            measure_a,
+            **management("indicators", 1, 1),
+            **{
+                "indicators-0-id": indicator.pk,
+                "indicators-0-measure": measure_a.pk,
+                "indicators-0-label": "Nb de capsules",
+                "indicators-0-unit": "",
+                "indicators-0-position": "0",
+                "indicators-0-target_year_1": "",
+                "indicators-0-target_year_2": "An 2 : 3 capsules",
+                "indicators-0-target_year_3": "3 à 5 capsules",
+                "indicators-0-target_plan": "",
+            },
+            **management("budget_lines", 0, 0),
+        ),
+        follow=True,
+    )
+    targets = {
+        target.year.number: (target.text, target.value)
+        for target in Target.objects.filter(indicator=indicator).select_related("year")
+    }
+    assert targets == {2: ("An 2 : 3 capsules", 3), 3: ("3 à 5 capsules", None)}
+    page = response.content.decode()
+    assert (
+        "Indicateur « Nb de capsules » : Cible « 3 à 5 capsules » : plusieurs nombres (3 ; 5), "
+        "aucune valeur retenue."
+    ) in page.replace("&laquo;", "«").replace("&raquo;", "»").replace("&#x27;", "'")
+
+
 def test_a_negative_budget_is_refused_with_a_french_message(client, coordinator_a, measure_a):
     client.force_login(coordinator_a)
     response = client.post(

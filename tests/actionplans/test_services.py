@@ -3,25 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from actionplans.numbers import first_number as number_from_text
 from actionplans.services import indicator_targets_set, plan_years_sync
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("3 capsules", Decimal(3)),
-        ("An 2: 19 activités", Decimal(2)),
-        ("17 340$", Decimal(17340)),
-        ("1,5 jour", Decimal("1.5")),
-        ("À déterminer", None),
-        ("SO", None),
-        ("", None),
-    ],
-)
-def test_number_from_text(text, expected):
-    assert number_from_text(text) == expected
 
 
 @pytest.mark.django_db
@@ -62,3 +45,26 @@ def test_indicator_targets_set_writes_updates_and_removes(measure_a, plan_a):
     indicator_targets_set(indicator=indicator, texts_by_year={year1: "", year2: "3 activités"})
     targets = {target.year_id: target.text for target in indicator.targets.all()}
     assert targets == {year2.pk: "3 activités", None: "57"}
+
+
+@pytest.mark.django_db
+def test_indicator_targets_set_reads_the_year_named_and_says_why_a_value_is_missing(
+    measure_a, plan_a
+):
+    indicator = IndicatorFactory(measure=measure_a)
+    year1, year2, year3 = plan_a.years.all()
+    warnings = indicator_targets_set(
+        indicator=indicator,
+        texts_by_year={
+            year1: "2023-2024 : 5 ateliers",
+            year2: "An 1 : 1 activité An 2 : 3 capsules",
+            year3: "3 à 5 rencontres",
+        },
+    )
+    values = {target.year_id: target.value for target in indicator.targets.all()}
+    assert values == {year1.pk: None, year2.pk: Decimal(3), year3.pk: None}
+    assert warnings == [
+        "Cible de l'an 1 « 2023-2024 : 5 ateliers » : elle nomme d'autres années (2023-2024). "
+        "Aucune valeur retenue.",
+        "Cible « 3 à 5 rencontres » : plusieurs nombres (3 ; 5), aucune valeur retenue.",
+    ]

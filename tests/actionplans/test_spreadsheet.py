@@ -82,6 +82,23 @@ def test_editing_a_cell_updates_exactly_that_field(beauce):
     assert after == before
 
 
+def test_a_target_cell_is_read_as_written(beauce):
+    dataset = dataset_of(beauce)
+    row = dataset["Numéro"].index("1.3.1")
+    values = list(dataset[row])
+    values[dataset.headers.index("Cible an 2")] = "An 2 : 3 capsules"
+    values[dataset.headers.index("Cible an 3")] = "3 à 5 capsules"
+    dataset[row] = values
+    result = MeasureResource(plan=beauce).import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    measure = json.loads(snapshot(beauce))["axes"][0]["objectives"][2]["measures"][0]
+    assert measure["number"] == "1.3.1"
+    assert measure["indicators"][0]["targets"] == [
+        {"year": 2, "value": 3, "text": "An 2 : 3 capsules"},
+        {"year": 3, "value": None, "text": "3 à 5 capsules"},
+    ]
+
+
 def test_a_bad_row_rejects_the_whole_file(beauce):
     before = snapshot(beauce)
     dataset = dataset_of(beauce)

@@ -702,9 +702,7 @@ class _Parser:
             for index, cell in enumerate(self.raw):
                 if cell:
                     role = self.columns.role(index)
-                    self._text_cell(
-                        line, role, self.columns.label(index), cell, self.lines[index]
-                    )
+                    self._text_cell(line, role, self.columns.label(index), cell, self.lines[index])
             return True
         last = len(cells) - 1
         for index, cell in enumerate(cells):

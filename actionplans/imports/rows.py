@@ -96,6 +96,8 @@ PDF_MAGIC = b"%PDF"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 (.doc, .xls, .ppt)
 RTF_MAGIC = b"{\\rtf"
 IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+WORD_PART = "word/document.xml"
+POWERPOINT_PART = "ppt/presentation.xml"
 ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 ODF_KINDS = {
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -149,13 +151,15 @@ def _zip_kind(data):
             ]
         ) from error
     with archive:
+        names = set(archive.namelist())
+        office = "[Content_Types].xml" in names
+        if "xl/workbook.xml" in names or office and not names & {WORD_PART, POWERPOINT_PART}:
+            return "xlsx"  # checked and named by the workbook reader, in its own words
         try:
             members = spreadsheets.check_archive(archive, DOCUMENT_LIMITS, what=_("document"))
         except spreadsheets.SpreadsheetError as error:
             raise PlanParseError(error.messages) from error
-        if "xl/workbook.xml" in members:
-            return "xlsx"
-        if "word/document.xml" in members:
+        if WORD_PART in members:
             kind = "docx"
         elif "mimetype" in members and members["mimetype"].file_size < 100:
             mimetype = archive.read("mimetype").strip()
@@ -166,7 +170,7 @@ def _zip_kind(data):
                 }.get(ODF_KINDS.get(mimetype), _("un fichier OpenDocument d'un autre type"))
                 raise _not_a_plan(received)
             kind = "odt"
-        elif "ppt/presentation.xml" in members:
+        elif POWERPOINT_PART in members:
             raise _not_a_plan(_("une présentation PowerPoint (.pptx)"))
         else:
             raise _not_a_plan(_("une archive zip"))

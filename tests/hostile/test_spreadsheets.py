@@ -61,6 +61,11 @@ REFUSALS = {
 REFUSED = [name for name, (_build, refused) in HOSTILE_WORKBOOKS.items() if refused]
 NOT_A_ZIP = "Ce fichier n'est pas un classeur .xlsx (ce n'est pas une archive zip valide)."
 UNREADABLE = "Ce classeur .xlsx est illisible."
+# A plan document is named by its content: a broken zip may have been a .docx as well.
+DAMAGED_ZIP = (
+    "Ce fichier est endommagé : ce n'est pas une archive zip valide, comme le sont les "
+    "documents .docx et .odt et les classeurs .xlsx."
+)
 
 
 def _sheet(body):
@@ -131,21 +136,21 @@ DAMAGED = {
         "Partie xl/styles.xml : XML mal formé",
         "Partie xl/styles.xml : XML mal formé",
     ),
-    "archive tronquée": (_truncated, NOT_A_ZIP, NOT_A_ZIP),
+    "archive tronquée": (_truncated, DAMAGED_ZIP, NOT_A_ZIP),
     "en-tête zip suivi de déchets": (
         lambda: b"PK\x03\x04" + b"\x00\x17garbage" * 200,
-        NOT_A_ZIP,
+        DAMAGED_ZIP,
         NOT_A_ZIP,
     ),
     "données compressées abîmées": (_corrupted_deflate, UNREADABLE, UNREADABLE),
     "archive zip qui n'est pas un classeur": (
         _not_a_workbook,
-        "Ce fichier n'est pas un classeur .xlsx.",
+        "Ce document Word (.docx) est illisible.",  # it holds word/document.xml
         "Ce fichier n'est pas un classeur .xlsx.",
     ),
     "PDF renommé en .xlsx": (
         lambda: b"%PDF-1.7\n\x00\x01\x02\xff binary " * 50,
-        "Ce fichier n'est ni du texte ni un classeur .xlsx.",
+        "Ce PDF est endommagé ou incomplet : il n'a pas pu être lu.",
         NOT_A_ZIP,
     ),
 }

@@ -74,7 +74,11 @@ def _decimal(value, column):
         raise ValidationError(
             _("Un montant ne peut pas être négatif (colonne %(column)s).") % {"column": column}
         )
-    return number
+    # Trailing zeros are not decimals the field must hold: "90,00 h" is 90, as a spreadsheet
+    # shows a whole number with its format's places.
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def _fit(model, values, columns):
@@ -98,8 +102,10 @@ def _duplicate_rows(numbers):
     return {number: found for number, found in rows.items() if len(found) > 1}
 
 
-def _canonical(value):
-    """A cell as comparable text: numbers lose their trailing zeros, booleans become Oui/Non."""
+def _canonical(value, amount=False):
+    """A cell as comparable text: numbers lose their trailing zeros, booleans become Oui/Non;
+    an ``amount`` may also be written as shown ("17 340,00 $", as French Excel saves a
+    formatted cell in CSV)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -108,7 +114,7 @@ def _canonical(value):
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        number = read_number(text)  # "17 340,00 $", as French Excel saves a formatted cell
+        number = read_number(text) if amount else None
         if number is None:
             return text
     return format(number.normalize(), "f") if number.is_finite() else text
@@ -355,7 +361,8 @@ class MeasureResource(resources.ModelResource):
             if field.column_name not in row or self.get_field_name(field) in TREE_COLUMNS:
                 continue  # the tree columns only serve to create (see import_instance)
             exported = self.export_field(field, original)
-            if _canonical(exported) != _canonical(row[field.column_name]):
+            amount = self.get_field_name(field) in NUMBER_COLUMNS
+            if _canonical(exported, amount) != _canonical(row[field.column_name], amount):
                 return False
         return True
 

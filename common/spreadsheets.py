@@ -104,7 +104,7 @@ def neutralise_dataset(dataset):
 # Number formats in the file's own code (a comma groups thousands, a point marks decimals):
 # spreadsheet programs show them with the reader's separators, "17 340,00 $" in French.
 MONEY_FORMAT = '#,##0.00\\ "$"'
-HOURS_FORMAT = '#,##0.0#\\ "h"'
+HOURS_FORMAT = '#,##0.0\\ "h"'  # hours are kept to one decimal
 # A date cell reads as Quebec writes it ("6 février 2025") whatever the program's language
 # (C0C: fr-CA).
 DATE_FORMAT = "[$-C0C]d mmmm yyyy"

@@ -207,6 +207,32 @@ def test_a_plain_comma_csv_is_still_read(beauce):
     assert snapshot(beauce) == before
 
 
+def as_shown(text, unit):
+    """A number cell as French Excel saves it when the file is saved as CSV: "11 340,00 $"."""
+    if not text:
+        return text
+    whole, _, cents = f"{Decimal(text.replace(',', '.')):,.2f}".partition(".")
+    return f"{whole.replace(',', chr(0xA0))},{cents} {unit}"
+
+
+def test_a_csv_with_amounts_as_shown_changes_nothing(beauce):
+    before = snapshot(beauce)
+    text = plan_export(beauce, "csv")[2].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    units = {"RH ($)": "$", "Autres ($)": "$", "Heures": "h", "Total ($)": "$"}
+    for row in rows[1:]:
+        for name, unit in units.items():
+            row[rows[0].index(name)] = as_shown(row[rows[0].index(name)], unit)
+    assert rows[1][rows[0].index("RH ($)")] == "11\u00a0340,00 $"
+    stream = io.StringIO(newline="")
+    csv.writer(stream, delimiter=";", lineterminator="\r\n").writerows(rows)
+    dataset = SheetCSV().create_dataset(stream.getvalue().encode("utf-8-sig"))
+    result = MeasureResource(plan=beauce).import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert (result.totals["skip"], result.totals["update"]) == (27, 0)
+    assert snapshot(beauce) == before
+
+
 def import_page(client, plan, content, file_format, name):
     url = reverse("admin:actionplans_measure_import")
     choices = client.get(url).context["form"].fields["format"].choices

@@ -1,16 +1,24 @@
 """A plan as a spreadsheet: one row per measure, for the XLSX/CSV round trip.
 
-Built on django-import-export. Each row carries the measure's axis and objective (read-only),
-its own fields, its schedule as plan years, its first budget line, and its indicators with
-their targets per plan year (one line per indicator inside the cell). Importing a file back
-updates measures of the chosen plan, matched by number; a row equal to what the plan holds
-is skipped, so an unchanged file changes nothing.
+Built on django-import-export. Each row carries the measure's axis and objective (number and
+title), its own fields, its schedule as plan years, its first budget line, and its indicators
+with their targets per plan year (one line per indicator inside the cell). Importing a file
+back updates measures of the chosen plan, matched by number; a row equal to what the plan
+holds is skipped, so an unchanged file changes nothing. A row whose measure number the plan
+does not have creates the measure, under the objective its row names, and creates that
+objective (and its axis) when the plan has none of that number; existing axes and objectives
+keep their titles, and a measure does not move to another objective through the sheet.
+
+Amounts and hours are exported as numbers (``force_native_type``, as import-export does for
+binary formats), so that sums work in the spreadsheet; the preview and the comparison that
+skips unchanged rows read them as text.
 
 Files come in through :class:`SheetCSV` and :class:`SheetXLSX`, which read them with
 ``common.spreadsheets`` (archive checked, rows and columns bounded) instead of handing them to
 tablib whole; cells that the export neutralised (``'=…``) are read back as they were.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import tablib
@@ -26,13 +34,15 @@ from import_export.instance_loaders import CachedInstanceLoader
 from import_export.widgets import BooleanWidget, CharWidget
 
 from actionplans.imports.targets import value_in_box
-from actionplans.models import BudgetLine, Indicator, Measure, Plan, Target
+from actionplans.models import Axis, BudgetLine, Indicator, Measure, Objective, Plan, Target
+from actionplans.models.measure import MEASURE_NUMBER_PATTERN
 from actionplans.numbers import read_number
-from actionplans.services import measure_sheet_update
+from actionplans.services import measure_sheet_update, objective_sheet_get_or_create
 from common import audit, spreadsheets
 from common.validation import field_errors
 
 NUMBER_COLUMNS = ("staff_amount", "staff_hours", "other_amount")
+TREE_COLUMNS = ("axis_number", "axis", "objective_number", "objective")
 
 
 class FrenchBooleanWidget(BooleanWidget):
@@ -65,7 +75,11 @@ def _decimal(value, column):
         raise ValidationError(
             _("Un montant ne peut pas être négatif (colonne %(column)s).") % {"column": column}
         )
-    return number
+    # Trailing zeros are not decimals the field must hold: "90,00 h" is 90, as a spreadsheet
+    # shows a whole number with its format's places.
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def _fit(model, values, columns):
@@ -89,8 +103,10 @@ def _duplicate_rows(numbers):
     return {number: found for number, found in rows.items() if len(found) > 1}
 
 
-def _canonical(value):
-    """A cell as comparable text: numbers lose their trailing zeros, booleans become Oui/Non."""
+def _canonical(value, amount=False):
+    """A cell as comparable text: numbers lose their trailing zeros, booleans become Oui/Non;
+    an ``amount`` may also be written as shown ("17 340,00 $", as French Excel saves a
+    formatted cell in CSV)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -99,17 +115,26 @@ def _canonical(value):
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        return text
+        number = read_number(text) if amount else None
+        if number is None:
+            return text
     return format(number.normalize(), "f") if number.is_finite() else text
 
 
+def _axis_number(measure):
+    return measure.objective.axis.number
+
+
 def _axis(measure):
-    axis = measure.objective.axis
-    return f"{axis.number} : {axis.title}"
+    return measure.objective.axis.title
+
+
+def _objective_number(measure):
+    return measure.objective.number
 
 
 def _objective(measure):
-    return f"{measure.objective.number} : {measure.objective.title}"
+    return measure.objective.title
 
 
 def _years(measure):
@@ -120,15 +145,13 @@ def _budget(attribute):
     def read(measure):
         lines = measure.budget_lines.all()
         value = getattr(lines[0], attribute) if lines else None
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else format(value.normalize(), "f")
+        return "" if value is None else value
 
     return read
 
 
 def _total(measure):
-    return format(measure.budget_total.normalize(), "f")
+    return measure.budget_total
 
 
 def _indicators(measure):
@@ -200,31 +223,43 @@ class SheetXLSX(base_formats.XLSX):
 
 
 class SheetCSV(base_formats.CSV):
-    """import-export's CSV format, read through ``common.spreadsheets``."""
+    """import-export's CSV format, read through ``common.spreadsheets``: the French Excel CSV
+    the plan page exports (``;``, decimal comma, BOM) or a plain one (``,``), told apart by the
+    separator of the header row."""
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        return _dataset(spreadsheets.read_csv(in_stream))
+        text = in_stream.removeprefix("\ufeff")
+        delimiter = spreadsheets.csv_delimiter(text)
+        return _dataset(spreadsheets.read_csv(text, delimiter=delimiter))
 
 
 class SheetField(Field):
     """A column computed from the measure (its tree, budget line, indicators): the same value
-    for the export, the comparison that skips unchanged rows, and the admin's preview."""
+    for the export, the comparison that skips unchanged rows, and the admin's preview.
+
+    Numbers are text ("1250.5") unless the export asks for native values
+    (``force_native_type=True``), which a spreadsheet file keeps as numbers."""
 
     def __init__(self, read, **kwargs):
         super().__init__(**kwargs)
         self.read = read
 
     def export(self, instance, **kwargs):
-        return "" if instance is None or instance.pk is None else self.read(instance)
+        if instance is None or instance.pk is None:
+            return ""
+        value = self.read(instance)
+        if kwargs.get("force_native_type") or not isinstance(value, Decimal | int):
+            return value
+        return format(Decimal(value).normalize(), "f")
 
 
 class MeasureResource(resources.ModelResource):
-    axis = SheetField(_axis, column_name=gettext_lazy("Axe"), readonly=True)
-    objective = SheetField(
-        _objective, column_name=gettext_lazy("Objectif spécifique"), readonly=True
-    )
+    axis_number = SheetField(_axis_number, column_name=gettext_lazy("Numéro d'axe"))
+    axis = SheetField(_axis, column_name=gettext_lazy("Axe"))
+    objective_number = SheetField(_objective_number, column_name=gettext_lazy("Numéro d'objectif"))
+    objective = SheetField(_objective, column_name=gettext_lazy("Objectif spécifique"))
     number = Field(attribute="number", column_name=gettext_lazy("Numéro"), widget=CharWidget())
     title = Field(
         attribute="title", column_name=gettext_lazy("Moyen d'action"), widget=CharWidget()
@@ -261,7 +296,9 @@ class MeasureResource(resources.ModelResource):
     class Meta:
         model = Measure
         fields = (
+            "axis_number",
             "axis",
+            "objective_number",
             "objective",
             "number",
             "title",
@@ -322,10 +359,11 @@ class MeasureResource(resources.ModelResource):
         if import_validation_errors or original is None or original.pk is None:
             return False
         for field in self._editable_fields():
-            if field.column_name not in row:
-                continue
+            if field.column_name not in row or self.get_field_name(field) in TREE_COLUMNS:
+                continue  # the tree columns only serve to create (see import_instance)
             exported = self.export_field(field, original)
-            if _canonical(exported) != _canonical(row[field.column_name]):
+            amount = self.get_field_name(field) in NUMBER_COLUMNS
+            if _canonical(exported, amount) != _canonical(row[field.column_name], amount):
                 return False
         return True
 
@@ -339,11 +377,11 @@ class MeasureResource(resources.ModelResource):
                 )
                 % {"number": number, "rows": ", ".join(map(str, rows))}
             )
+        tree = {name: self._text(row, name) for name in TREE_COLUMNS}
         if instance.pk is None:
-            raise ValidationError(
-                _("Le moyen d'action %(number)s n'existe pas dans ce plan.")
-                % {"number": row.get(str(self.fields["number"].column_name))}
-            )
+            instance.sheet_place = self._place(number, row, tree)
+        else:
+            self._check_place(instance, tree)
         super().import_instance(instance, row, **kwargs)
         errors = _fit(
             Measure,
@@ -351,6 +389,151 @@ class MeasureResource(resources.ModelResource):
             [self.fields["schedule_text"].column_name],
         )
         instance.sheet_values = self._sheet_values(row, errors)
+
+    def _text(self, row, name):
+        return str(row.get(str(self.fields[name].column_name)) or "").strip()
+
+    def _column(self, name):
+        return str(self.fields[name].column_name)
+
+    def _check_place(self, measure, tree):
+        """An existing measure stays where it is: a row that names another objective or axis
+        for it is refused rather than ignored."""
+        objective = measure.objective
+        moved = (tree["objective_number"] and tree["objective_number"] != objective.number) or (
+            tree["axis_number"] and _canonical(tree["axis_number"]) != str(objective.axis.number)
+        )
+        if moved:
+            raise ValidationError(
+                _(
+                    "Le moyen d'action %(number)s est sous l'objectif %(objective)s de l'axe "
+                    "%(axis)s : le tableur ne déplace pas un moyen d'action (faites-le dans "
+                    "l'administration)."
+                )
+                % {
+                    "number": measure.number,
+                    "objective": objective.number,
+                    "axis": objective.axis.number,
+                }
+            )
+
+    def _place(self, number, row, tree):
+        """Where a new measure goes: ``(objective, None)`` for an objective of the plan, or
+        ``(None, {axis and objective numbers and titles})`` for one to create. Raises
+        ValidationError naming every missing or contradictory cell."""
+        errors = []
+        if not re.fullmatch(MEASURE_NUMBER_PATTERN, number):
+            errors.append(
+                _(
+                    "Numéro de moyen d'action « %(number)s » : un numéro s'écrit en chiffres "
+                    "séparés par des points (p. ex. 1.3.2)."
+                )
+                % {"number": number}
+            )
+        if not self._text(row, "title"):
+            errors.append(
+                _(
+                    "Le moyen d'action %(number)s est nouveau : son titre (colonne "
+                    "« %(column)s ») est requis."
+                )
+                % {"number": number, "column": self._column("title")}
+            )
+        objective_number, axis_text = tree["objective_number"], tree["axis_number"]
+        axis_number = None
+        if axis_text:
+            canonical = _canonical(axis_text)
+            axis_number = int(canonical) if canonical.isdigit() and int(canonical) > 0 else None
+            if axis_number is None:
+                errors.append(
+                    _("Numéro d'axe illisible : « %(value)s » (p. ex. 2).") % {"value": axis_text}
+                )
+        if not objective_number:
+            errors.append(
+                _(
+                    "Le moyen d'action %(number)s est nouveau : le numéro de son objectif "
+                    "(colonne « %(column)s ») est requis."
+                )
+                % {"number": number, "column": self._column("objective_number")}
+            )
+        if errors:
+            raise ValidationError(errors)
+        objectives = list(
+            Objective.objects.filter(axis__plan=self.plan, number=objective_number)
+            .select_related("axis")
+            .order_by("axis__number")
+        )
+        under = [o for o in objectives if axis_number in (None, o.axis.number)]
+        if len(under) == 1:
+            return under[0], None
+        if objectives and axis_number is not None:
+            raise ValidationError(
+                _(
+                    "L'objectif %(objective)s est sous l'axe %(axes)s, pas sous l'axe %(axis)s : "
+                    "corrigez le numéro d'axe ou d'objectif."
+                )
+                % {
+                    "objective": objective_number,
+                    "axes": ", ".join(str(o.axis.number) for o in objectives),
+                    "axis": axis_number,
+                }
+            )
+        if objectives:
+            raise ValidationError(
+                _(
+                    "Plusieurs axes ont un objectif %(objective)s : donnez le numéro d'axe "
+                    "(colonne « %(column)s »)."
+                )
+                % {"objective": objective_number, "column": self._column("axis_number")}
+            )
+        return None, self._new_objective(number, objective_number, axis_number, tree)
+
+    def _new_objective(self, number, objective_number, axis_number, tree):
+        column = self._column
+        missing = []
+        if axis_number is None:
+            missing.append(column("axis_number"))
+        elif not Axis.objects.filter(plan=self.plan, number=axis_number).exists():
+            if not tree["axis"]:
+                missing.append(column("axis"))
+        if not tree["objective"]:
+            missing.append(column("objective"))
+        if missing:
+            raise ValidationError(
+                _(
+                    "L'objectif %(objective)s du moyen d'action %(number)s est nouveau : "
+                    "colonne(s) requise(s) pour le créer : %(columns)s."
+                )
+                % {
+                    "objective": objective_number,
+                    "number": number,
+                    "columns": ", ".join(f"« {name} »" for name in missing),
+                }
+            )
+        values = {
+            "axis_number": axis_number,
+            "axis_title": tree["axis"],
+            "objective_number": objective_number,
+            "objective_title": tree["objective"],
+        }
+        errors = _fit(Axis, {"title": tree["axis"]}, [column("axis")]) + _fit(
+            Objective,
+            {"number": objective_number, "title": tree["objective"]},
+            [column("objective_number"), column("objective")],
+        )
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """A new measure goes last under its objective, created first if need be."""
+        if instance.pk is not None:
+            return
+        objective, new = instance.sheet_place
+        if objective is None:
+            objective = objective_sheet_get_or_create(plan=self.plan, **new)
+        last = objective.measures.order_by("-position").first()
+        instance.objective = objective
+        instance.position = last.position + 1 if last else 0
 
     def _sheet_values(self, row, errors):
         """What the row says of the measure's years, budget line and indicators; raises
@@ -415,7 +598,11 @@ class MeasureResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         for index in range(len(dataset)):
             dataset[index] = [spreadsheets.unneutralise(value) for value in dataset[index]]
-        expected = [str(field.column_name) for field in self._editable_fields()]
+        expected = [  # the tree columns are needed only by rows that create a measure
+            str(field.column_name)
+            for field in self._editable_fields()
+            if self.get_field_name(field) not in TREE_COLUMNS
+        ]
         missing = [column for column in expected if column not in (dataset.headers or [])]
         if missing:
             raise ValueError(

@@ -327,3 +327,25 @@ def measure_sheet_update(*, measure, years, budget, indicators):
             indicator = Indicator.objects.create(measure=measure, label=label, position=position)
         warnings += indicator_targets_set(indicator=indicator, texts_by_year=texts)
     return warnings
+
+
+@transaction.atomic
+def objective_sheet_get_or_create(
+    *, plan: Plan, axis_number: int, axis_title: str, objective_number: str, objective_title: str
+) -> Objective:
+    """The objective a new measure of a spreadsheet goes under, created (and its axis, when the
+    plan has no axis of that number) at the end of the plan's order. The titles only serve to
+    create: an existing axis or objective keeps its own."""
+    axis = Axis.objects.filter(plan=plan, number=axis_number).first()
+    if axis is None:
+        axis = Axis.objects.create(plan=plan, number=axis_number, title=axis_title)
+    objective = Objective.objects.filter(axis=axis, number=objective_number).first()
+    if objective is None:
+        last = Objective.objects.filter(axis__plan=plan).order_by("-position").first()
+        objective = Objective.objects.create(
+            axis=axis,
+            number=objective_number,
+            title=objective_title,
+            position=last.position + 1 if last else 0,
+        )
+    return objective

@@ -17,12 +17,14 @@ numbers alone; :func:`spreadsheet_export` (tablib datasets and books) and :func:
 """
 
 import csv
+import datetime
 import io
 import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
@@ -99,16 +101,104 @@ def neutralise_dataset(dataset):
     return dataset
 
 
-def spreadsheet_export(data, file_format):
+# Number formats in the file's own code (a comma groups thousands, a point marks decimals):
+# spreadsheet programs show them with the reader's separators, "17 340,00 $" in French.
+MONEY_FORMAT = '#,##0.00\\ "$"'
+HOURS_FORMAT = '#,##0.0\\ "h"'  # hours are kept to one decimal
+# A date cell reads as Quebec writes it ("6 février 2025") whatever the program's language
+# (C0C: fr-CA).
+DATE_FORMAT = "[$-C0C]d mmmm yyyy"
+MIN_WIDTH = 8
+MAX_WIDTH = 60  # wider text wraps inside its column
+
+
+def spreadsheet_export(data, file_format, number_formats=None):
     """A tablib ``Dataset`` or ``Databook`` as xlsx bytes or csv text, every cell neutralised.
 
-    tablib's own ``escape=True`` (which strips a leading ``=`` from formula cells) stays on for
-    xlsx as a second net; nothing reaches it once the cells are neutralised."""
+    xlsx: each dataset is a sheet named by its title, header row bold and frozen, numbers and
+    dates as typed cells, ``number_formats`` (``{column header: format code}``) applied to
+    their column, dates as dates, columns as wide as their content up to :data:`MAX_WIDTH`,
+    longer or multi-line text wrapped. tablib's own ``escape=True`` (which strips a leading
+    ``=`` from formula cells) stays on as a second net; nothing reaches it once the cells are
+    neutralised.
+
+    csv: as French Excel reads it: ``;`` between cells, a decimal comma, ``\\r\\n`` between
+    rows (the caller encodes it in UTF-8 with a BOM)."""
     for dataset in data.sheets() if hasattr(data, "sheets") else [data]:
         neutralise_dataset(dataset)
     if file_format == "xlsx":
-        return data.export("xlsx", escape=True)
+        return _laid_out(data.export("xlsx", escape=True, column_width=None), number_formats)
+    if file_format == "csv":
+        return _french_csv(data)
     return data.export(file_format)
+
+
+def _laid_out(content, number_formats):
+    """tablib's workbook with the number formats, widths and wrapping it does not write."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    number_formats = number_formats or {}
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    workbook = load_workbook(io.BytesIO(content))
+    for sheet in workbook.worksheets:
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(sheet.iter_cols(), start=1):
+            header = column[0].value
+            code = number_formats.get(header)
+            width = max(MIN_WIDTH, len(str(header or "")) + 2)
+            for cell in column[1:]:
+                value = cell.value
+                if isinstance(value, datetime.datetime | datetime.date):
+                    cell.number_format = DATE_FORMAT
+                    width = max(width, 18)
+                elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    if code:
+                        cell.number_format = code
+                    width = max(width, len(format_number(value, 2)) + 4)
+                elif value is not None:
+                    lines = str(value).split("\n")
+                    longest = max(len(line) for line in lines)
+                    width = max(width, min(longest, MAX_WIDTH) + 2)
+                    cell.alignment = wrapped if len(lines) > 1 or longest > MAX_WIDTH else top
+            sheet.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH + 2)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _csv_cell(value):
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else value
+    if isinstance(value, Decimal | float):
+        text = format(Decimal(str(value)).normalize(), "f")
+        return text.replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _french_csv(dataset):
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    if dataset.headers:
+        writer.writerow(dataset.headers)
+    for row in dataset:
+        writer.writerow([_csv_cell(value) for value in row])
+    return stream.getvalue()
+
+
+def csv_delimiter(text):
+    """The separator of a CSV text, read from its first row: ``;`` (French Excel), ``,`` or a
+    tab, whichever splits that row into the most cells (``,`` when none does)."""
+    first = next(iter(io.StringIO(text, newline="")), "")
+    counts = {
+        delimiter: len(next(csv.reader([first], delimiter=delimiter), []))
+        for delimiter in (",", ";", "\t")
+    }
+    return max(counts, key=lambda delimiter: (counts[delimiter], delimiter == ","))
 
 
 class _NeutralisingWriter:
@@ -594,7 +684,7 @@ def read_xlsx(data, limits=Limits(), sheet=0):
         workbook.close()
 
 
-def read_csv(text, limits=Limits()):
+def read_csv(text, limits=Limits(), delimiter=","):
     """Rows of a CSV text as lists of strings, refused past the bounds (stops at the first row
     over them). Raises :class:`SpreadsheetError`."""
     if len(text) > limits.max_bytes:
@@ -612,7 +702,7 @@ def read_csv(text, limits=Limits()):
             ]
         )
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             if len(rows) >= limits.max_rows:

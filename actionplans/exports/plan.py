@@ -6,12 +6,14 @@ Each function returns ``(filename, content_type, content)``; views and commands 
 import json
 from decimal import Decimal
 
+import tablib
 from django.db.models import Prefetch
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from actionplans.models import Axis, Indicator, Measure, Objective
 from actionplans.resources import MeasureResource
-from common.spreadsheets import spreadsheet_export
+from common.spreadsheets import HOURS_FORMAT, MONEY_FORMAT, spreadsheet_export
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -139,9 +141,31 @@ def plan_export(plan, file_format, lang="fr"):
         if file_format == "json":
             content = json.dumps(plan_data(plan), ensure_ascii=False, indent=2).encode()
         else:
-            resource = MeasureResource(plan=plan)
-            dataset = resource.export(queryset=resource.get_queryset())
-            content = spreadsheet_export(dataset, file_format)
-            if file_format == "csv":
-                content = content.encode("utf-8-sig")
+            content = _spreadsheet(plan, file_format)
     return f"{plan.slug}.{file_format}", CONTENT_TYPES[file_format], content
+
+
+def _spreadsheet(plan, file_format):
+    """The measures, one row each, with amounts and hours as numbers: an .xlsx whose first
+    sheet is the one imported back, followed by the plan's years and their dates; or the
+    first sheet alone as CSV for French Excel (UTF-8 with a BOM)."""
+    resource = MeasureResource(plan=plan)
+    measures = resource.export(queryset=resource.get_queryset(), force_native_type=True)
+    measures.title = _("Moyens d'action")
+    if file_format == "csv":
+        return spreadsheet_export(measures, "csv").encode("utf-8-sig")
+    years = tablib.Dataset(
+        *[(year.number, year.start_date, year.end_date) for year in resource.plan_years],
+        headers=[_("Année du plan"), _("Début"), _("Fin")],
+        title=_("Années du plan"),
+    )
+    formats = {
+        str(resource.fields[name].column_name): code
+        for name, code in [
+            ("staff_amount", MONEY_FORMAT),
+            ("staff_hours", HOURS_FORMAT),
+            ("other_amount", MONEY_FORMAT),
+            ("total", MONEY_FORMAT),
+        ]
+    }
+    return spreadsheet_export(tablib.Databook([measures, years]), "xlsx", number_formats=formats)

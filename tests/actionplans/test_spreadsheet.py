@@ -45,11 +45,19 @@ def test_xlsx_has_one_row_per_measure(beauce):
     assert filename == "beauce.xlsx"
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Axe", "Objectif spécifique", "Numéro", "Moyen d'action")
+    assert rows[0][:6] == (
+        "Numéro d'axe",
+        "Axe",
+        "Numéro d'objectif",
+        "Objectif spécifique",
+        "Numéro",
+        "Moyen d'action",
+    )
     assert "Cible an 2" in rows[0]
     assert len(rows) == 1 + 27
     first = dict(zip(rows[0], rows[1], strict=True))
-    assert (first["Numéro"], first["Total ($)"], first["RH ($)"]) == ("1.1.1", "17340", "11340")
+    assert (first["Numéro"], first["Total ($)"], first["RH ($)"]) == ("1.1.1", 17340, 11340)
+    assert (first["Numéro d'axe"], first["Numéro d'objectif"]) == (1, "1.1")
 
 
 def test_an_unchanged_file_changes_nothing(beauce):
@@ -137,15 +145,18 @@ def test_admin_round_trip_with_preview_and_confirm(client, coordinator_a, beauce
     assert Measure.objects.of_plan(beauce).get(number="1.1.1").budget_total == 18340
 
 
-def test_an_unknown_measure_number_is_refused(beauce):
+def test_a_new_measure_number_under_another_axis_is_refused(beauce):
+    """The first row renumbered 9.9.9 is a new measure under objective 1.1, which the file says
+    is under axis 1: renumbering its axis too makes the row contradict the plan."""
     dataset = dataset_of(beauce)
     values = list(dataset[0])
     values[dataset.headers.index("Numéro")] = "9.9.9"
+    values[dataset.headers.index("Numéro d'axe")] = 2
     dataset[0] = values
     before = snapshot(beauce)
     result = MeasureResource(plan=beauce).import_data(dataset, dry_run=False)
     messages = " ".join(str(row.error) for row in result.invalid_rows)
-    assert "Le moyen d'action 9.9.9 n'existe pas dans ce plan." in messages
+    assert "L'objectif 1.1 est sous l'axe 1, pas sous l'axe 2" in messages
     assert snapshot(beauce) == before
 
 

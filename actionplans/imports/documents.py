@@ -46,11 +46,12 @@ def unique_plan_slug(title):
     return slug
 
 
-def import_document(*, table, preview, title, slug=None, start_date=None):
+def import_document(*, table, preview, title, slug=None, start_date=None, organisation_choices=()):
     return plan_import(
         table=table,
         parsed=preview.parsed,
         title=title,
         slug=slug or unique_plan_slug(title),
         start_date=start_date,
+        organisation_choices=organisation_choices,
     )

@@ -188,7 +188,7 @@ class PlanOrganisationsForm(forms.Form):
                 widget=forms.HiddenInput, required=False, initial=name.text
             )
             self.fields[f"{prefix}action"] = forms.ChoiceField(
-                label=_("Pour « %(name)s »") % {"name": name.text},
+                label=name.text,
                 choices=actions,
                 initial=self.TEXT,
                 required=False,  # a confirmation without choices leaves every name as text

@@ -124,8 +124,9 @@ def _organisation_choices_check(*, table, choices, organisations):
 def _organisation_choices_apply(*, table, choices, organisations):
     """``{fold(name as written): organisation id}`` for the names mapped or created.
 
-    A created organisation becomes a member of the table; a name the table already holds (the
-    same choice made on an earlier import) is linked, not created twice.
+    A created organisation becomes a member of the table, kept out of the public directory
+    until someone fills in and lists it; a name the table already holds (the same choice made
+    on an earlier import) is linked, not created twice.
     """
     from partners.models import Membership, Organisation
 
@@ -142,7 +143,7 @@ def _organisation_choices_apply(*, table, choices, organisations):
             while Organisation.objects.filter(slug=slug).exists():
                 slug, counter = f"{base}-{counter}", counter + 1
             organisation = Organisation.objects.create(
-                name=name, slug=slug, acronym=choice.acronym.strip()
+                name=name, slug=slug, acronym=choice.acronym.strip(), is_listed=False
             )
             Membership.objects.create(table=table, organisation=organisation)
             audit.record("organisation.create", organisation=organisation.pk, table=table.pk)

@@ -352,6 +352,7 @@ def test_mapping_and_creating_names_link_the_measures(
     strategic = Organisation.objects.get(name="Table stratégique")
     assert set(Organisation.objects.of_tables([table_a.pk])) >= {pilotage, strategic}
     assert Membership.objects.filter(table=table_a, organisation=pilotage).count() == 1
+    assert not pilotage.is_listed  # out of the public directory until someone lists it
     assert leads_and_partners(plan, "2.1.4") == ([str(mrc)], [])
     assert leads_and_partners(plan, "4.1.3") == ([str(mrc)], [])
     assert leads_and_partners(plan, "2.1.2") == ([str(pilotage)], [str(strategic)])

@@ -6,11 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from actionplans.forms import PlanImportForm
+from actionplans.forms import PlanImportForm, PlanOrganisationsForm
 from actionplans.imports.documents import import_document, unique_plan_slug
+from actionplans.imports.organisations import OrganisationChoiceError, plan_names
 from actionplans.imports.parsing import PlanParseError
 from actionplans.models import Plan
 from actionplans.services import PlanSlugTaken
+from partners.models import Organisation
 
 
 def _imported_already(request, table):
@@ -48,11 +50,18 @@ def plan_import_view(request, *, table, model_admin):
         if plan := _imported_already(request, table):
             return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    preview = slug = None
+    preview = slug = org_form = matched_names = None
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"]
         slug = form.cleaned_data["slug"] or unique_plan_slug(form.cleaned_data["title"])
-        if "confirm" in request.POST:
+        organisations = list(Organisation.objects.of_tables([table.pk]).order_by("name"))
+        matched_names, unmatched_names = plan_names(preview.parsed.measures, organisations)
+        org_form = PlanOrganisationsForm(
+            request.POST if "confirm" in request.POST else None,
+            names=unmatched_names,
+            organisations=organisations,
+        )
+        if "confirm" in request.POST and org_form.is_valid():
             try:
                 plan = import_document(
                     table=table,
@@ -61,7 +70,10 @@ def plan_import_view(request, *, table, model_admin):
                     slug=slug,
                     start_date=form.cleaned_data["start_date"],
                     outside_pac=_outside_pac_kept(request),
+                    organisation_choices=org_form.choices(),
                 )
+            except OrganisationChoiceError as error:  # the preview stays, with the choices
+                org_form.add_error(None, error.messages)
             except PlanParseError as error:  # what only the plan's own years reveal
                 form.add_error(None, error.messages)
                 preview = None
@@ -84,6 +96,8 @@ def plan_import_view(request, *, table, model_admin):
         "form": form,
         "preview": preview,
         "slug": slug,
+        "org_form": org_form,
+        "matched_names": matched_names,
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "actionplans/plan_import.html", context)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from actionplans.imports.documents import preview_document
+from actionplans.imports.organisations import OrganisationChoice, looks_like_acronym
 from actionplans.imports.parsing import PlanParseError, plan_period_error
 from actionplans.imports.rows import check_size
 from actionplans.models import Indicator, Plan
@@ -171,3 +172,129 @@ class PlanSheetConfirmForm(ConfirmImportForm):
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+
+
+class PlanOrganisationsForm(forms.Form):
+    """What to do with each name of the plan that matches none of the table's organisations:
+    leave it as text (the default), map it to one of them, or create it as a new organisation
+    of the table.
+
+    Fields are ``org_<n>_…``; ``org_<n>_written`` carries the name back, so that a list that
+    changed since the preview (an organisation added to the table meanwhile) is noticed, never
+    applied to the wrong name.
+    """
+
+    TEXT = "text"
+
+    def __init__(self, data=None, *, names, organisations):
+        super().__init__(data)
+        self.names = list(names)
+        # Choices built once: a select per name costs no query.
+        self.organisation_ids = {organisation.pk for organisation in organisations}
+        organisation_choices = [("", "---------")] + [
+            (str(organisation.pk), str(organisation)) for organisation in organisations
+        ]
+        actions = [
+            (self.TEXT, _("Laisser en texte")),
+            (OrganisationChoice.MAP, _("Associer à une organisation de la table")),
+            (OrganisationChoice.CREATE, _("Créer une organisation de la table")),
+        ]
+        for index, name in enumerate(self.names):
+            prefix = f"org_{index}_"
+            self.fields[f"{prefix}written"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=name.text
+            )
+            self.fields[f"{prefix}action"] = forms.ChoiceField(
+                label=name.text,
+                choices=actions,
+                initial=self.TEXT,
+                required=False,  # a confirmation without choices leaves every name as text
+                widget=forms.RadioSelect,
+            )
+            candidates = name.candidates
+            self.fields[f"{prefix}organisation"] = forms.ChoiceField(
+                label=_("Organisation de la table"),
+                choices=organisation_choices,
+                required=False,
+                initial=None,
+                help_text=_("Peut désigner : %(names)s.")
+                % {"names": ", ".join(str(candidate) for candidate in candidates)}
+                if candidates
+                else "",
+                error_messages={
+                    "invalid_choice": _(
+                        "Cette organisation n'est pas une organisation de la table : "
+                        "choisissez-en une dans la liste."
+                    )
+                },
+            )
+            self.fields[f"{prefix}name"] = forms.CharField(
+                label=_("Nom de la nouvelle organisation"),
+                max_length=200,
+                required=False,
+                initial=name.text,
+            )
+            self.fields[f"{prefix}acronym"] = forms.CharField(
+                label=_("Sigle"),
+                max_length=30,
+                required=False,
+                initial=name.text if looks_like_acronym(name.text) else "",
+            )
+
+    def rows(self):
+        """For the template: each name with its bound fields."""
+        return [
+            {
+                "name": name,
+                "written": self[f"org_{index}_written"],
+                "action": self[f"org_{index}_action"],
+                "organisation": self[f"org_{index}_organisation"],
+                "new_name": self[f"org_{index}_name"],
+                "acronym": self[f"org_{index}_acronym"],
+            }
+            for index, name in enumerate(self.names)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, name in enumerate(self.names):
+            prefix = f"org_{index}_"
+            action = cleaned.get(f"{prefix}action") or self.TEXT
+            if action != self.TEXT and self.data.get(f"{prefix}written") != name.text:
+                raise forms.ValidationError(
+                    _(
+                        "Les noms à associer ont changé depuis l'aperçu (les organisations de "
+                        "la table ont changé) : vérifiez les choix ci-dessous et confirmez de "
+                        "nouveau."
+                    )
+                )
+            if action == OrganisationChoice.MAP and not cleaned.get(f"{prefix}organisation"):
+                self.add_error(f"{prefix}organisation", _("Choisissez l'organisation de la table."))
+            if action == OrganisationChoice.CREATE and not cleaned.get(f"{prefix}name", "").strip():
+                self.add_error(f"{prefix}name", _("Donnez le nom de la nouvelle organisation."))
+        return cleaned
+
+    def choices(self):
+        """The names mapped or created, as :class:`OrganisationChoice`."""
+        chosen = []
+        for index, name in enumerate(self.names):
+            prefix = f"org_{index}_"
+            action = self.cleaned_data[f"{prefix}action"]
+            if action == OrganisationChoice.MAP:
+                chosen.append(
+                    OrganisationChoice(
+                        text=name.text,
+                        action=action,
+                        organisation_id=int(self.cleaned_data[f"{prefix}organisation"]),
+                    )
+                )
+            elif action == OrganisationChoice.CREATE:
+                chosen.append(
+                    OrganisationChoice(
+                        text=name.text,
+                        action=action,
+                        name=self.cleaned_data[f"{prefix}name"].strip(),
+                        acronym=self.cleaned_data[f"{prefix}acronym"].strip(),
+                    )
+                )
+        return chosen

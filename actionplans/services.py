@@ -1,13 +1,20 @@
 """Writes on action plans. Views, admin and commands call these; they hold the rules."""
 
-import re
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplans.imports.limits import field_limit_errors
+from actionplans.imports.organisations import (
+    OrganisationChoice,
+    OrganisationChoiceError,
+    OrganisationMatcher,
+    fold,
+    measure_links,
+)
 from actionplans.imports.parsing import PlanParseError, plan_period_error
 from actionplans.imports.targets import fit_targets, value_in_box
 from actionplans.models import (
@@ -92,20 +99,62 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
     return warnings
 
 
-def _organisations_named_in(text, organisations):
-    """Organisations whose acronym or name appears in ``text``, in order of appearance."""
-    found = []
-    for organisation in organisations:
-        positions = [
-            match.start()
-            for needle in (organisation.acronym, organisation.name)
-            if needle
-            for match in [re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text)]
-            if match
-        ]
-        if positions:
-            found.append((min(positions), organisation.pk))
-    return [pk for _, pk in sorted(found)]
+def _organisation_choices_check(*, table, choices, organisations):
+    """Refuse, before anything is written, a choice that names an organisation of another
+    table or would create one whose name another table's organisation holds."""
+    from partners.models import Organisation
+
+    own = {organisation.pk for organisation in organisations}
+    problems = []
+    for choice in choices:
+        if choice.action == OrganisationChoice.MAP and choice.organisation_id not in own:
+            problems.append(
+                _("« %(name)s » : l'organisation choisie n'est pas une organisation de %(table)s.")
+                % {"name": choice.text, "table": table}
+            )
+        elif choice.action == OrganisationChoice.CREATE:
+            same_name = Organisation.objects.filter(name__iexact=choice.name.strip()).first()
+            if same_name is not None and same_name.pk not in own:
+                problems.append(
+                    _(
+                        "« %(name)s » : une organisation d'une autre table porte déjà ce nom ; "
+                        "donnez un autre nom à la nouvelle organisation."
+                    )
+                    % {"name": choice.name}
+                )
+    if problems:
+        raise OrganisationChoiceError(problems)
+
+
+def _organisation_choices_apply(*, table, choices, organisations):
+    """``{fold(name as written): organisation id}`` for the names mapped or created.
+
+    A created organisation becomes a member of the table, kept out of the public directory
+    until someone fills in and lists it; a name the table already holds (the same choice made
+    on an earlier import) is linked, not created twice.
+    """
+    from partners.models import Membership, Organisation
+
+    by_name = {fold(organisation.name): organisation.pk for organisation in organisations}
+    chosen = {}
+    for choice in choices:
+        if choice.action == OrganisationChoice.MAP:
+            chosen[choice.key] = choice.organisation_id
+            continue
+        name = " ".join(choice.name.split())
+        if fold(name) not in by_name:
+            base = slugify(name)[:190] or "organisation"
+            slug, counter = base, 2
+            while Organisation.objects.filter(slug=slug).exists():
+                slug, counter = f"{base}-{counter}", counter + 1
+            organisation = Organisation.objects.create(
+                name=name, slug=slug, acronym=choice.acronym.strip(), is_listed=False
+            )
+            Membership.objects.create(table=table, organisation=organisation)
+            audit.record("organisation.create", organisation=organisation.pk, table=table.pk)
+            by_name[fold(name)] = organisation.pk
+        chosen[choice.key] = by_name[fold(name)]
+    return chosen
 
 
 def _fit_to_plan_years(measure, periods):
@@ -140,12 +189,16 @@ class PlanSlugTaken(Exception):
 
 
 @transaction.atomic
-def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
+def plan_import(
+    *, table, parsed, title, slug, start_date=None, end_date=None, organisation_choices=()
+):
     """Create a draft plan from a :class:`~actionplans.imports.parsing.ParsedPlan`, in one transaction.
 
     Bulk inserts keep the number of queries independent of the plan's size. Lead and partner
-    organisations are recognised in the responsibility text by acronym or name (the first one
-    named is the lead); the text itself is kept as written.
+    organisations are the table's own, recognised in the responsibility text by acronym or name
+    (the first one named is the lead), or as the coordinator chose for the names that match
+    none (``organisation_choices``: :class:`OrganisationChoice`, mapped or created); the text
+    itself is kept as written.
 
     Raises :class:`PlanParseError` (its messages are for the coordinator) when the dates cannot
     be a plan's or a value does not fit its field; nothing is written then.
@@ -167,6 +220,10 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         _fit_to_plan_years(measure, periods)
     if errors := field_limit_errors(parsed):  # targets moved to the whole plan may grow
         raise PlanParseError(errors)
+    organisations = list(Organisation.objects.of_tables([table.pk]).only("pk", "name", "acronym"))
+    _organisation_choices_check(
+        table=table, choices=organisation_choices, organisations=organisations
+    )
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -186,7 +243,10 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
         raise
     plan_years_sync(plan=plan)
     years = {year.number: year for year in plan.years.all()}
-    organisations = list(Organisation.objects.only("pk", "name", "acronym"))
+    chosen = _organisation_choices_apply(
+        table=table, choices=organisation_choices, organisations=organisations
+    )
+    matcher = OrganisationMatcher(organisations)
 
     axes = bulk_create_with_history(
         [Axis(plan=plan, number=axis.number, title=axis.title) for axis in parsed.axes], Axis
@@ -229,12 +289,13 @@ def plan_import(*, table, parsed, title, slug, start_date=None, end_date=None):
     )
     leads, partners = [], []
     for measure, parsed_measure in pairs:
-        named = _organisations_named_in(parsed_measure.responsibility, organisations)
+        lead_ids, partner_ids = measure_links(parsed_measure.responsibility, matcher, chosen)
         leads += [
-            Measure.leads.through(measure_id=measure.pk, organisation_id=pk) for pk in named[:1]
+            Measure.leads.through(measure_id=measure.pk, organisation_id=pk) for pk in lead_ids
         ]
         partners += [
-            Measure.partners.through(measure_id=measure.pk, organisation_id=pk) for pk in named[1:]
+            Measure.partners.through(measure_id=measure.pk, organisation_id=pk)
+            for pk in partner_ids
         ]
     Measure.leads.through.objects.bulk_create(leads)
     Measure.partners.through.objects.bulk_create(partners)

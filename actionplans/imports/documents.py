@@ -46,9 +46,13 @@ def unique_plan_slug(title):
     return slug
 
 
-def import_document(*, table, preview, title, slug=None, start_date=None, outside_pac=None):
+def import_document(
+    *, table, preview, title, slug=None, start_date=None, outside_pac=None, organisation_choices=()
+):
     """``outside_pac``: the numbers of the measures the coordinator kept outside the PAC
-    request in the preview (the parser's flags, unticked or added); None keeps the parser's."""
+    request in the preview (the parser's flags, unticked or added); None keeps the parser's.
+    ``organisation_choices``: what the coordinator chose for the names that match no
+    organisation (``actionplans.imports.organisations``)."""
     if outside_pac is not None:
         for measure in preview.parsed.measures:
             measure.outside_pac = measure.number in outside_pac
@@ -58,4 +62,5 @@ def import_document(*, table, preview, title, slug=None, start_date=None, outsid
         title=title,
         slug=slug or unique_plan_slug(title),
         start_date=start_date,
+        organisation_choices=organisation_choices,
     )

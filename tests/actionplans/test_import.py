@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from actionplans.models import Measure, Plan, PlanExpense
-from tests.factories import OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
@@ -38,7 +38,11 @@ def xlsx_bytes(rows):
 
 
 def test_seed_001_imports_whole(client, coordinator_a, table_a):
-    OrganisationFactory(name="Carrefour jeunesse-emploi", acronym="CJE")
+    # a member of the table: only the importing table's organisations are linked
+    MembershipFactory(
+        table=table_a,
+        organisation=OrganisationFactory(name="Carrefour jeunesse-emploi", acronym="CJE"),
+    )
     client.force_login(coordinator_a)
     upload = SimpleUploadedFile("plan.txt", BEAUCE.read_bytes(), content_type="text/plain")
     preview = client.post(

@@ -303,3 +303,35 @@ def test_a_plan_of_another_table_cannot_be_chosen(client, coordinator_a, table_a
     assert "Sélectionnez un choix valide" in text_of(response)
     assert row_counts() == before
     assert own.pk != other.pk
+
+
+def test_reports_show_the_archived_measure_apart_with_its_activity(
+    client, beauce, sponsorship_activity
+):
+    from accountability import reports
+    from accountability.data import report_data
+    from actionplans.periods import parse_period
+
+    before = report_data(beauce, parse_period(beauce, "all"))
+    plan_revise(plan=beauce, parsed=parse_text(revised_beauce()))
+    data = report_data(beauce, parse_period(beauce, "all"))
+
+    assert "1.4.2" not in [section.measure.number for section in data.sections]
+    assert [(s.measure.number, s.status_label) for s in data.archived] == [("1.4.2", "Archivé")]
+    assert [a.title for a in data.archived[0].activities] == ["Jumelage de familles"]
+    assert data.summary["measures"] == before.summary["measures"] == 27  # one out, one in
+    assert data.summary["activities"] == before.summary["activities"] == 1
+    page = reports.render_html(
+        reports.ReportRequest(plan=beauce, period=parse_period(beauce, "all")), data
+    )
+    archived_part = html.unescape(page).split("Moyens d'action retirés du plan (archivés)")[1]
+    assert "1.4.2 Développer un système de parrainage" in archived_part
+    assert "Jumelage de familles" in archived_part
+
+
+def test_the_archived_measure_page_says_it_left_the_plan(client, beauce, sponsorship_activity):
+    plan_revise(plan=beauce, parsed=parse_text(revised_beauce()))
+    archived = Measure.objects.get(pk=sponsorship_activity.measure_id)
+    page = text_of(client.get(archived.get_absolute_url()))
+    assert "Retiré du plan par une révision le" in page
+    assert "Jumelage de familles" in page

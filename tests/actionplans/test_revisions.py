@@ -335,3 +335,29 @@ def test_the_archived_measure_page_says_it_left_the_plan(client, beauce, sponsor
     page = text_of(client.get(archived.get_absolute_url()))
     assert "Retiré du plan par une révision le" in page
     assert "Jumelage de familles" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revision_confirmed_twice_at_once_is_applied_once(coordinator_a, table_a, cje):
+    from django.test import Client
+
+    from tests.actionplans.test_double_submission import simultaneously
+
+    plan = plan_import(
+        table=table_a, parsed=parse_text(BEAUCE), title="Plan Beauce", slug="plan-beauce"
+    )
+    client = Client()
+    client.force_login(coordinator_a)
+    data = confirmation(text_of(preview(client, table_a, plan, revised_beauce())))
+
+    def confirm():
+        browser = Client()
+        browser.force_login(coordinator_a)
+        return lambda: browser.post(import_url(table_a), data, follow=True)
+
+    responses = simultaneously(confirm, confirm)
+    pages = [text_of(response) for response in responses]
+    assert sorted("a été révisé." in page for page in pages) == [False, True], responses
+    assert sorted("était déjà à jour" in page for page in pages) == [False, True]
+    assert Measure.objects.of_plan(plan).filter(number="1.4.3").count() == 1
+    assert not Measure.objects.of_plan(plan).filter(number="1.4.2").exists()

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
-from actionplans.selectors import plan_tree
+from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
 from events.models import Event
 from partners.models import Organisation
 
 FULL, PUBLIC = "full", "public"
+# The status of a measure a revision removed from the plan after activities were declared.
+ARCHIVED = "archived"
 
 
 @dataclass
@@ -56,6 +58,8 @@ class MeasureSection:
 
     @property
     def status_label(self):
+        if self.status == ARCHIVED:
+            return _("Archivé")
         return Status.LABELS[self.status]
 
 
@@ -66,6 +70,9 @@ class ReportData:
     variant: str
     annual: bool
     axes: list = field(default_factory=list)  # [(axis, [(objective, [MeasureSection])])]
+    # Measures a revision removed (archived) whose activities fall in the period: shown apart,
+    # their activities and spending counted, their budget and status not the plan's.
+    archived: list = field(default_factory=list)  # [MeasureSection]
     events: list = field(default_factory=list)
     organisations: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
@@ -216,6 +223,20 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             objectives.append((objective, sections))
         data.axes.append((axis, objectives))
 
+    for measure in archived_measures(plan):
+        if activities[measure.pk]:
+            data.archived.append(
+                MeasureSection(
+                    measure=measure,
+                    status=ARCHIVED,
+                    indicators=[],
+                    activities=activities[measure.pk],
+                    planned=Decimal(0),
+                    spent=sum((r.amount_spent or 0 for r in activities[measure.pk]), Decimal(0)),
+                    notes="" if variant == PUBLIC else measure.notes,
+                )
+            )
+
     events = Event.objects.filter(
         table=plan.table_id, start__date__lte=period.end, end__date__gte=period.start
     )
@@ -234,7 +255,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
     planned_total += sum((expense.amount for expense in plan.expenses.all()), Decimal(0))
     data.summary = {
         "measures": len(data.sections),
-        "activities": sum(len(s.activities) for s in data.sections),
+        "activities": sum(len(s.activities) for s in [*data.sections, *data.archived]),
         "participants": participants,
         "municipalities": len(municipalities),
         "planned": planned_total,

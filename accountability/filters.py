@@ -53,7 +53,7 @@ class MeasureFilter(django_filters.FilterSet):
         self.plan = plan
         self.filters["axe"].queryset = plan.axes.all()
         self.filters["annee"].queryset = plan.years.all()
-        measures = Measure.objects.of_plan(plan)
+        measures = Measure.objects.of_plan(plan).current()
         self.filters["organisation"].queryset = Organisation.objects.filter(
             Q(led_measures__in=measures) | Q(partner_measures__in=measures)
         ).distinct()

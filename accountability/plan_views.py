@@ -17,7 +17,7 @@ def plan_detail(request, slug):
     plan = selectors.published_plan_or_404(slug)
     axes, progress, rollups = plan_progress(plan)
     measure_filter = MeasureFilter(
-        request.GET or None, plan=plan, queryset=Measure.objects.of_plan(plan)
+        request.GET or None, plan=plan, queryset=Measure.objects.of_plan(plan).current()
     )
     shown = None
     if measure_filter.is_bound and measure_filter.is_valid():

@@ -237,4 +237,30 @@ def _workbook(data):
                             float(report.amount_spent) if report.amount_spent is not None else None,
                         ]
                     )
+    for section in data.archived:  # removed from the plan: their activities still count
+        measure = section.measure
+        measures.append(
+            [
+                measure.number,
+                measure.title,
+                str(section.status_label),
+                ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
+                str(measure.schedule_label or ""),
+                None,
+                float(section.spent),
+                len(section.activities),
+            ]
+        )
+        for report in section.activities:
+            activities.append(
+                [
+                    measure.number,
+                    format_date(report.date),
+                    report.title,
+                    report.organisation.name,
+                    ", ".join(m.name for m in report.municipalities.all()),
+                    report.participants,
+                    float(report.amount_spent) if report.amount_spent is not None else None,
+                ]
+            )
     return tablib.Databook([summary, axes, objectives, measures, indicators, activities])

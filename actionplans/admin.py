@@ -167,6 +167,36 @@ class BudgetLineInline(RuleBookTabularInline):
 SHEET_CLAIM_SECONDS = 7 * 24 * 3600  # longer than a confirmation page stays open
 
 
+class ArchivedFilter(admin.SimpleListFilter):
+    """The list shows the plan's current measures unless asked for the archived ones."""
+
+    title = _("archivage")
+    parameter_name = "archive"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Archivés")), ("tous", _("Tous"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Actuels"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.archived()
+        if self.value() == "tous":
+            return queryset
+        return queryset.current()
+
+
 @admin.register(Measure)
 class MeasureAdmin(ImportMixin, HistoryAdmin):
     """Measures; "Importer" takes back a plan spreadsheet exported from the plan page."""
@@ -176,10 +206,15 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     import_form_class = PlanSheetImportForm
     confirm_form_class = PlanSheetConfirmForm
     list_display = ["number", "short_title", "plan", "schedule_text", "outside_pac", "total"]
-    list_filter = [("objective__axis__plan", ScopedRelatedFilter), "is_continuous", "outside_pac"]
+    list_filter = [
+        ArchivedFilter,
+        ("objective__axis__plan", ScopedRelatedFilter),
+        "is_continuous",
+        "outside_pac",
+    ]
     search_fields = ["number", "title", "responsibility"]
     autocomplete_fields = ["leads", "partners"]
-    readonly_fields = ["budget_summary"]
+    readonly_fields = ["budget_summary", "archived_at"]
     inlines = [IndicatorInline, BudgetLineInline]
     # The targets are edited in the indicators' rows: their history shows here too.
     history_related = [(Target, "indicator__measure")]
@@ -188,7 +223,7 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         (_("Responsables"), {"fields": ["responsibility", "leads", "partners"]}),
         (_("Échéance"), {"fields": ["years", "is_continuous", "schedule_text"]}),
         (_("Budget"), {"fields": ["outside_pac", "budget_summary"]}),
-        (_("Notes"), {"fields": ["notes"]}),
+        (_("Notes"), {"fields": ["notes", "archived_at"]}),
     ]
 
     def save_formset(self, request, form, formset, change):

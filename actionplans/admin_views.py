@@ -11,7 +11,7 @@ from actionplans.imports.documents import import_document, unique_plan_slug
 from actionplans.imports.organisations import OrganisationChoiceError, plan_names
 from actionplans.imports.parsing import PlanParseError
 from actionplans.models import Plan
-from actionplans.services import PlanSlugTaken
+from actionplans.services import PlanSlugTaken, plan_revise, plan_revision
 from partners.models import Organisation
 
 
@@ -49,8 +49,12 @@ def plan_import_view(request, *, table, model_admin):
     if request.method == "POST" and "confirm" in request.POST:
         if plan := _imported_already(request, table):
             return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
-    form = PlanImportForm(request.POST or None, request.FILES or None)
-    preview = slug = org_form = matched_names = None
+    form = PlanImportForm(
+        request.POST or None, request.FILES or None, table=table, user=request.user
+    )
+    preview = slug = org_form = matched_names = revision = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["revised_plan"]:
+        return _plan_revision_step(request, form, table=table, model_admin=model_admin)
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"]
         slug = form.cleaned_data["slug"] or unique_plan_slug(form.cleaned_data["title"])
@@ -95,9 +99,63 @@ def plan_import_view(request, *, table, model_admin):
         "table": table,
         "form": form,
         "preview": preview,
+        "revision": revision,
         "slug": slug,
         "org_form": org_form,
         "matched_names": matched_names,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "actionplans/plan_import.html", context)
+
+
+def _revision_message(revision):
+    return _(
+        "Le plan « %(title)s » a été révisé. Moyens d'action ajoutés : %(added)s ; modifiés : "
+        "%(changed)s ; retirés : %(removed)s (archivés avec leurs activités : %(archived)s)."
+    ) % {
+        "title": revision.plan.title,
+        "added": len(revision.added),
+        "changed": len(revision.changed),
+        "removed": len(revision.removed),
+        "archived": revision.archived_count,
+    }
+
+
+def _plan_revision_step(request, form, *, table, model_admin):
+    """A revised document for one of the table's plans: the preview shows what would change
+    (:mod:`actionplans.imports.revisions`); the confirmation applies it. Sent twice, the second
+    confirmation finds the plan already revised and changes nothing."""
+    plan, preview = form.cleaned_data["revised_plan"], form.cleaned_data["preview"]
+    revision = None
+    try:
+        if "confirm" in request.POST:
+            revision = plan_revise(plan=plan, parsed=preview.parsed)
+        else:
+            revision = plan_revision(plan=plan, parsed=preview.parsed)
+    except PlanParseError as error:
+        form.add_error(None, error.messages)
+        preview = revision = None
+    else:
+        if "confirm" in request.POST:
+            if revision.is_empty:
+                messages.warning(
+                    request,
+                    _(
+                        "Le plan « %(title)s » était déjà à jour : ce formulaire a peut-être été "
+                        "envoyé deux fois, et rien n'a été changé."
+                    )
+                    % {"title": plan.title},
+                )
+            else:
+                messages.success(request, _revision_message(revision))
+            return redirect(reverse("admin:actionplans_plan_change", args=[plan.pk]))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Importer un plan pour %(table)s") % {"table": table},
+        "table": table,
+        "form": form,
+        "preview": preview,
+        "revision": revision,
         "opts": model_admin.model._meta,
     }
     return TemplateResponse(request, "actionplans/plan_import.html", context)

@@ -97,7 +97,22 @@ class PlanImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
     )
     source = forms.CharField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Titre du plan"), max_length=300)
+    revised_plan = forms.ModelChoiceField(
+        label=_("Importer comme"),
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label=_("Nouveau plan"),
+        help_text=_(
+            "Une révision met à jour le plan choisi : les moyens d'action sont appariés par "
+            "numéro et gardent leurs activités."
+        ),
+    )
+    title = forms.CharField(
+        label=_("Titre du plan"),
+        max_length=300,
+        required=False,
+        help_text=_("Pour un nouveau plan."),
+    )
     slug = forms.SlugField(
         label=_("Identifiant"),
         required=False,
@@ -112,6 +127,16 @@ class PlanImportForm(forms.Form):
         ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, table=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        plans = Plan.objects.none()
+        if table is not None and user is not None:
+            plans = Plan.objects.managed_by(user).filter(table=table)
+        self.fields["revised_plan"].queryset = plans
+        self.fields["revised_plan"].label_from_instance = lambda plan: (
+            _("Révision du plan « %(title)s »") % {"title": plan.title}
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -133,6 +158,10 @@ class PlanImportForm(forms.Form):
         except PlanParseError as error:
             raise forms.ValidationError(error.messages) from error
         preview = cleaned["preview"]
+        if cleaned.get("revised_plan") is not None:
+            return cleaned  # the plan keeps its title and dates
+        if not cleaned.get("title") and "title" not in self.errors:
+            self.add_error("title", _("Donnez un titre au nouveau plan."))
         start = cleaned.get("start_date")
         if start is None and preview.parsed.start_date is None:
             self.add_error(

@@ -21,8 +21,9 @@ def measures_with_totals(queryset=None):
 
 
 def plan_tree(plan: Plan):
-    """Axes → objectives → measures → indicators → targets, in a fixed number of queries."""
-    measures = Measure.objects.prefetch_related(
+    """Axes → objectives → current measures → indicators → targets, in a fixed number of
+    queries. Archived measures are not part of the plan's tree (see :func:`archived_measures`)."""
+    measures = Measure.objects.current().prefetch_related(
         "leads",
         "partners",
         "years",
@@ -47,6 +48,24 @@ def measure_for_page(plan: Plan):
             "objective__axis__plan__years",
             Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
         )
+    )
+
+
+def archived_measures(plan: Plan):
+    """The measures a revision removed from ``plan`` while they had activities, in plan order,
+    with what :func:`plan_tree`'s measures carry."""
+    return (
+        Measure.objects.of_plan(plan)
+        .archived()
+        .select_related("objective__axis")
+        .prefetch_related(
+            "leads",
+            "partners",
+            "years",
+            "budget_lines",
+            Prefetch("indicators", Indicator.objects.prefetch_related("targets")),
+        )
+        .in_plan_order()
     )
 
 

@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplans.imports import revisions
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.organisations import (
     OrganisationChoice,
@@ -264,6 +266,22 @@ def plan_import(
         for objective, parsed_objective in zip(objectives, parsed.objectives, strict=True)
         for position, measure in enumerate(parsed_objective.measures, start=1)
     ]
+    measures = _measures_create(parsed_measures, years=years, matcher=matcher, chosen=chosen)
+    bulk_create_with_history(
+        [
+            PlanExpense(plan=plan, kind=expense.kind, label=expense.label, amount=expense.amount)
+            for expense in parsed.expenses
+        ],
+        PlanExpense,
+    )
+    audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
+    return plan
+
+
+def _measures_create(parsed_measures, *, years, matcher, chosen=None):
+    """Create measures with their schedule, organisations, budget, indicators and targets from
+    ``[(Objective, position, ParsedMeasure fitted to the plan's years)]``, in bulk; ``years``:
+    ``{number: PlanYear}``. Returns the measures, in order."""
     measures = bulk_create_with_history(
         [
             Measure(
@@ -289,7 +307,7 @@ def plan_import(
     )
     leads, partners = [], []
     for measure, parsed_measure in pairs:
-        lead_ids, partner_ids = measure_links(parsed_measure.responsibility, matcher, chosen)
+        lead_ids, partner_ids = measure_links(parsed_measure.responsibility, matcher, chosen or {})
         leads += [
             Measure.leads.through(measure_id=measure.pk, organisation_id=pk) for pk in lead_ids
         ]
@@ -342,15 +360,7 @@ def plan_import(
         ],
         Target,
     )
-    bulk_create_with_history(
-        [
-            PlanExpense(plan=plan, kind=expense.kind, label=expense.label, amount=expense.amount)
-            for expense in parsed.expenses
-        ],
-        PlanExpense,
-    )
-    audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
-    return plan
+    return measures
 
 
 @transaction.atomic
@@ -410,3 +420,172 @@ def objective_sheet_get_or_create(
             position=last.position + 1 if last else 0,
         )
     return objective
+
+
+REVISION_REASON = "Révision du plan (document importé)"
+
+
+def plan_revision(*, plan, parsed):
+    """What importing ``parsed`` into ``plan`` would change: a
+    :class:`~actionplans.imports.revisions.PlanRevision` (nothing is written).
+
+    ``parsed`` is fitted to the plan's years first, as a new plan's would be; raises
+    :class:`PlanParseError` when a value does not fit its field.
+    """
+    periods = [(year.start_date, year.end_date) for year in plan.years.order_by("number")]
+    for measure in parsed.measures:
+        _fit_to_plan_years(measure, periods)
+    if errors := field_limit_errors(parsed):
+        raise PlanParseError(errors)
+    return revisions.compare(plan, parsed)
+
+
+def _save_changed(instance, **values):
+    """Set and save the fields of ``instance`` that differ from ``values``, with the revision as
+    the reason its history gives."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance._change_reason = REVISION_REASON
+        instance.save(update_fields=changed)
+
+
+def _measure_revise(measure, values, *, objective, years):
+    """Write :class:`~actionplans.imports.revisions.MeasureValues` into a stored measure, in
+    place: its pk, activities, indicator values and history stay. Budget lines and indicators
+    are matched by position; indicators the document no longer lists are kept."""
+    fields = {
+        "objective_id": objective.pk,
+        "title": values.title,
+        "responsibility": values.responsibility,
+        "schedule_text": values.schedule_text,
+        "is_continuous": values.is_continuous,
+        "archived_at": None,
+    }
+    if values.outside_pac is not None:
+        fields["outside_pac"] = values.outside_pac
+    _save_changed(measure, **fields)
+    wanted = [years[number] for number in values.years if number in years]
+    if {year.pk for year in wanted} != {year.pk for year in measure.years.all()}:
+        measure.years.set(wanted)
+    lines = list(measure.budget_lines.all())
+    for position, budget in enumerate(values.budget_lines):
+        amounts = {
+            "staff_amount": budget.staff_amount,
+            "staff_hours": budget.staff_hours,
+            "other_amount": budget.other_amount,
+            "description": budget.description,
+            "funding_source": budget.funding_source,
+        }
+        if position < len(lines):
+            _save_changed(lines[position], **amounts)
+        else:
+            BudgetLine.objects.create(measure=measure, **amounts)
+    for line in lines[len(values.budget_lines) :]:
+        line.delete()
+    indicators = list(measure.indicators.all())
+    for position, wanted_indicator in enumerate(values.indicators):
+        if position < len(indicators):
+            indicator = indicators[position]
+            _save_changed(indicator, label=wanted_indicator.label)
+        else:
+            indicator = Indicator.objects.create(
+                measure=measure, label=wanted_indicator.label, position=position
+            )
+        texts = {target.year: "" for target in indicator.targets.all()}  # listed no more
+        texts.update(
+            {
+                years.get(number) if number else None: text
+                for number, text in wanted_indicator.targets
+            }
+        )
+        indicator_targets_set(indicator=indicator, texts_by_year=texts)
+
+
+@transaction.atomic
+def plan_revise(*, plan, parsed):
+    """Apply a revised plan document to ``plan``, in one transaction: the
+    :class:`~actionplans.imports.revisions.PlanRevision` of :func:`plan_revision`, computed
+    again here so that a confirmation sent twice finds nothing left to do the second time.
+
+    Measures are matched by number and updated in place; added ones are created as
+    :func:`plan_import` creates them; removed ones are archived when activities were declared
+    for them (they keep them), deleted otherwise. Axes and objectives are matched by number; a
+    removed one is deleted once nothing is left in it. Returns the applied revision.
+    """
+    from partners.models import Organisation
+
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    revision = plan_revision(plan=plan, parsed=parsed)
+    if revision.is_empty and not revision.positions:
+        return revision
+    years = {year.number: year for year in plan.years.all()}
+    axes = {axis.number: axis for axis in plan.axes.all()}
+    objectives = {
+        (objective.axis.number, objective.number): objective
+        for objective in Objective.objects.filter(axis__plan=plan).select_related("axis")
+    }
+    objective_of = {}  # parsed objective's id → Objective
+    for parsed_axis in parsed.axes:
+        axis = axes.get(parsed_axis.number)
+        if axis is None:
+            axis = Axis.objects.create(
+                plan=plan, number=parsed_axis.number, title=parsed_axis.title
+            )
+        else:
+            _save_changed(axis, title=parsed_axis.title)
+        for position, parsed_objective in enumerate(parsed_axis.objectives, start=1):
+            objective = objectives.get((parsed_axis.number, parsed_objective.number))
+            if objective is None:
+                objective = Objective.objects.create(
+                    axis=axis,
+                    number=parsed_objective.number,
+                    title=parsed_objective.title,
+                    position=position,
+                )
+            else:
+                _save_changed(objective, title=parsed_objective.title, position=position)
+            objective_of[id(parsed_objective)] = objective
+
+    revised = {item.number: item for item in [*revision.added, *revision.changed]}
+    new = []
+    for parsed_objective in parsed.objectives:
+        objective = objective_of[id(parsed_objective)]
+        for position, parsed_measure in enumerate(parsed_objective.measures, start=1):
+            item = revised.get(parsed_measure.number)
+            if item is None:
+                continue
+            if item.measure is None:
+                new.append((objective, position, parsed_measure))
+            else:
+                _measure_revise(item.measure, item.values, objective=objective, years=years)
+                revision.positions[item.measure.pk] = position
+    organisations = Organisation.objects.of_tables([plan.table_id]).only("pk", "name", "acronym")
+    _measures_create(new, years=years, matcher=OrganisationMatcher(list(organisations)))
+    for pk, position in revision.positions.items():  # the order is not in the history
+        Measure.objects.filter(pk=pk).exclude(position=position).update(position=position)
+
+    now = timezone.now()
+    for item in revision.removed:
+        if item.archives:
+            _save_changed(item.measure, archived_at=now)
+        else:
+            item.measure.delete()
+    gone = [heading for heading in revision.headings if heading.after is None]
+    for heading in sorted(gone, key=lambda heading: heading.kind != "objective"):
+        children = (
+            heading.stored.measures if heading.kind == "objective" else heading.stored.objectives
+        )
+        if not children.exists():
+            heading.stored.delete()
+    audit.record(
+        "plan.revise",
+        plan=plan.pk,
+        table=plan.table_id,
+        added=len(revision.added),
+        changed=len(revision.changed),
+        archived=revision.archived_count,
+        deleted=len(revision.removed) - revision.archived_count,
+    )
+    return revision

@@ -15,15 +15,15 @@ from partners import roles
 
 def reportable_measures(user):
     """Measures ``user`` may declare an activity for: their organisation's (as lead or
-    partner), their tables' (coordinators), any (superusers)."""
+    partner), their tables' (coordinators), any (superusers); never an archived one."""
     if roles.is_superuser(user):
-        return Measure.objects.all()
+        return Measure.objects.current()
     if not user.is_authenticated:
         return Measure.objects.none()
     condition = Q(objective__axis__plan__table__in=roles.coordinated_table_ids(user))
     if (organisation := roles.organisation_id(user)) is not None:
         condition |= Q(leads=organisation) | Q(partners=organisation)
-    return Measure.objects.filter(condition).distinct()
+    return Measure.objects.current().filter(condition).distinct()
 
 
 CHANGE_FIELDS = (

@@ -34,7 +34,8 @@ class PlanSitemap(_Localized):
 class MeasureSitemap(_Localized):
     def items(self):
         return (
-            Measure.objects.filter(objective__axis__plan__status=Plan.Status.PUBLISHED)
+            Measure.objects.current()
+            .filter(objective__axis__plan__status=Plan.Status.PUBLISHED)
             .select_related("objective__axis__plan")
             .order_by("pk")
         )

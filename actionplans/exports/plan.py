@@ -75,7 +75,7 @@ def _measure_data(measure):
 
 def plan_data(plan):
     """The plan nested as axes → objectives → measures → indicators → targets."""
-    measures = Measure.objects.prefetch_related(
+    measures = Measure.objects.current().prefetch_related(
         "leads",
         "partners",
         "years",

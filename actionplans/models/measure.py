@@ -17,6 +17,17 @@ MEASURE_NUMBER_MAX_LENGTH = 20
 
 
 class MeasureQuerySet(TableOwnedQuerySet):
+    def current(self):
+        """The measures the plan holds today: not those a revision removed (archived).
+
+        The one rule for every page, progress figure, report and form that lists a plan's
+        measures; an archived measure stays reachable from its activities and its history.
+        """
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
     def of_plan(self, plan):
         return self.filter(objective__axis__plan=plan)
 
@@ -81,6 +92,16 @@ class Measure(models.Model):
         blank=True,
         help_text=_("Remarques de la coordination et avertissements d'importation."),
     )
+    archived_at = models.DateTimeField(
+        _("archivé le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Retiré du plan par une révision alors que des activités y étaient déclarées : "
+            "gardé avec ses activités et son historique, hors des pages et des bilans du plan."
+        ),
+    )
 
     table_path = "objective__axis__plan__table"
     objects = MeasureQuerySet.as_manager()
@@ -133,6 +154,10 @@ class Measure(models.Model):
                     % {"number": self.number}
                 }
             )
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
 
     @property
     def budget_total(self):

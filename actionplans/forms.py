@@ -161,7 +161,7 @@ class PlanImportForm(forms.Form):
         if cleaned.get("revised_plan") is not None:
             return cleaned  # the plan keeps its title and dates
         if not cleaned.get("title") and "title" not in self.errors:
-            self.add_error("title", _("Donnez un titre au nouveau plan."))
+            self.add_error("title", self.fields["title"].error_messages["required"])
         start = cleaned.get("start_date")
         if start is None and preview.parsed.start_date is None:
             self.add_error(

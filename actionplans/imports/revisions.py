@@ -56,11 +56,15 @@ class IndicatorValues:
     label: str
     targets: tuple  # ((year number or None, text), …), whole-plan target first
 
-    def __str__(self):
-        targets = " ; ".join(
+    @property
+    def targets_text(self):
+        return " ; ".join(
             (_("An %(number)s : %(text)s") % {"number": number, "text": text}) if number else text
             for number, text in self.targets
         )
+
+    def __str__(self):
+        targets = self.targets_text
         return f"{self.label} ({targets})" if targets else self.label
 
 
@@ -212,7 +216,7 @@ def field_changes(before, after):
         label = _("Indicateur %(number)s") % {"number": position + 1}
         if old is not None and new is not None and old.label == new.label:
             label = _("Cibles de « %(label)s »") % {"label": new.label}
-            changes.append(FieldChange(label, _targets_text(old), _targets_text(new)))
+            changes.append(FieldChange(label, old.targets_text or "—", new.targets_text or "—"))
         else:
             changes.append(FieldChange(label, str(old or "—"), str(new or "—")))
     if after.outside_pac is not None and before.outside_pac != after.outside_pac:
@@ -222,10 +226,6 @@ def field_changes(before, after):
             )
         )
     return changes
-
-
-def _targets_text(indicator):
-    return str(IndicatorValues(label="", targets=indicator.targets)).strip(" ()") or "—"
 
 
 @dataclass

@@ -18,7 +18,13 @@ from actionplans.imports.parsing import parse_text
 from actionplans.models import Measure, Plan
 from actionplans.services import plan_import, plan_revise, plan_revision
 from activities.models import Activity
-from tests.factories import ActivityFactory, OrganisationFactory, PlanFactory, partner_of
+from tests.factories import (
+    ActivityFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PlanFactory,
+    partner_of,
+)
 
 pytestmark = pytest.mark.django_db
 BEAUCE = (Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt").read_text(
@@ -58,8 +64,11 @@ def import_url(table):
 
 
 @pytest.fixture
-def cje():
-    return OrganisationFactory(name="Carrefour jeunesse-emploi", acronym="CJE")
+def cje(table_a):
+    """A member of the table: the import links only the table's own organisations."""
+    organisation = OrganisationFactory(name="Carrefour jeunesse-emploi", acronym="CJE")
+    MembershipFactory(table=table_a, organisation=organisation)
+    return organisation
 
 
 @pytest.fixture

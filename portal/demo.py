@@ -13,8 +13,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from actionplans.imports.documents import import_document, preview_document
-from actionplans.models import Axis, Measure, Objective, Plan
-from actionplans.services import plan_years_sync
+from actionplans.models import Measure, Plan
 from events.models import Event, EventSeries
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
@@ -110,43 +109,14 @@ def _load_members(table, committee, rows):
         )
 
 
-def load_pari_plan():
-    data = _read("pari-capitale-nationale-2007-2010.toml")
-    plan, _ = Plan.objects.update_or_create(
-        slug=data["slug"],
-        defaults={
-            "table": Table.objects.get(slug=data["table"]),
-            "title": data["title"],
-            "start_date": data["start_date"],
-            "end_date": data["end_date"],
-            "status": data["status"],
-            "funding_programme": data["funding_programme"],
-        },
-    )
-    plan_years_sync(plan=plan)
-    years = {year.number: year for year in plan.years.all()}
-    axis, _ = Axis.objects.update_or_create(plan=plan, number=1, defaults={"title": data["axis"]})
-    for objective_number, objective_row in enumerate(data["objectives"], start=1):
-        objective, _ = Objective.objects.update_or_create(
-            axis=axis,
-            number=str(objective_number),
-            defaults={"title": objective_row["title"], "position": objective_number},
-        )
-        for action_number, action in enumerate(objective_row["actions"], start=1):
-            measure, _ = Measure.objects.update_or_create(
-                objective=objective,
-                number=f"{objective_number}.{action_number}",
-                defaults={
-                    "title": action["title"],
-                    "position": action_number,
-                    "schedule_text": ", ".join(
-                        f"{2006 + number}-{2007 + number}" for number in action["years"]
-                    ),
-                },
-            )
-            measure.years.set([years[number] for number in action["years"]])
-
-
+PARI_PLAN = {
+    "path": "plans/pari-capitale-nationale-2007-2010.docx",
+    "table": "table-regionale-immigration-capitale-nationale",
+    "slug": "pari-capitale-nationale-2007-2010",
+    "title": "Programme d'actions régionales en immigration (PARI) de la Capitale-Nationale "
+    "2007-2010",
+    "funding_programme": "Entente spécifique régionale en immigration",
+}
 BEAUCE_PLAN = {
     "path": "plans/beauce-2022-2025.txt",
     "table": "table-strategique-immigration-beauce",
@@ -156,19 +126,32 @@ BEAUCE_PLAN = {
 }
 
 
-def load_beauce_plan():
-    """Seed 001 goes through the same importer as a coordinator's document."""
-    if Plan.objects.filter(slug=BEAUCE_PLAN["slug"]).exists():
+def _load_seed_plan(seed):
+    """A seed document goes through the same importer as a coordinator's file, then is
+    published."""
+    if Plan.objects.filter(slug=seed["slug"]).exists():
         return
-    preview = preview_document(data=(FIXTURES / BEAUCE_PLAN["path"]).read_bytes())
+    preview = preview_document(data=(FIXTURES / seed["path"]).read_bytes())
     plan = import_document(
-        table=Table.objects.get(slug=BEAUCE_PLAN["table"]),
+        table=Table.objects.get(slug=seed["table"]),
         preview=preview,
-        title=BEAUCE_PLAN["title"],
-        slug=BEAUCE_PLAN["slug"],
+        title=seed["title"],
+        slug=seed["slug"],
     )
     plan.status = Plan.Status.PUBLISHED
-    plan.save(update_fields=["status"])
+    plan.funding_programme = seed.get("funding_programme", plan.funding_programme)
+    plan.save(update_fields=["status", "funding_programme"])
+
+
+def load_pari_plan():
+    """Seed 004, the PARI of the Capitale-Nationale, as its Word file (objectives without axes,
+    an X per fiscal year)."""
+    _load_seed_plan(PARI_PLAN)
+
+
+def load_beauce_plan():
+    """Seed 001, the Beauce plan, as the text copied from its Word file."""
+    _load_seed_plan(BEAUCE_PLAN)
 
 
 def load_events():

@@ -18,7 +18,7 @@ from actionplans.services import plan_import, plan_year_periods
 
 BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
 PARI_TEXT = Path(settings.BASE_DIR) / "fixtures" / "plans" / "pari-capitale-nationale-2007-2010.txt"
-PARI_TOML = Path(settings.BASE_DIR) / "fixtures" / "pari-capitale-nationale-2007-2010.toml"
+PARI_TOML = Path(__file__).parent / "data" / "pari-hand-typed.toml"  # seed 004 typed by hand
 
 
 def rows(*lines, shaded=()):

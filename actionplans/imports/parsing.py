@@ -23,7 +23,7 @@ from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.rows import rows_from_text
 from actionplans.imports.targets import ParsedIndicator, read_indicators
 from actionplans.numbers import read_number, to_decimal
-from common.formatting import format_date
+from common.formatting import format_date, format_money
 
 MONTHS = {
     "janvier": 1,
@@ -216,6 +216,11 @@ def clean_lines(text):
     """:func:`clean_cell` line by line: a cell holding one indicator (or target) per line."""
     lines = (clean_cell(line) for line in str(text if text is not None else "").splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _money(amount):
+    """``1 250,50 $``, ``17 340 $``: cents only when there are some."""
+    return format_money(amount, 0 if amount == amount.to_integral_value() else 2)
 
 
 def parse_money(text):
@@ -840,10 +845,13 @@ class _Parser:
             if not measure.total_matches_document:
                 measure.warnings.append(
                     _(
-                        "Le total du document (%(document)s $) diffère de la somme des lignes "
-                        "budgétaires (%(computed)s $)."
+                        "Le total du document (%(document)s) diffère de la somme des lignes "
+                        "budgétaires (%(computed)s)."
                     )
-                    % {"document": measure.document_total, "computed": measure.budget_total}
+                    % {
+                        "document": _money(measure.document_total),
+                        "computed": _money(measure.budget_total),
+                    }
                 )
         return self.plan
 

@@ -438,3 +438,19 @@ def test_seed_004_uploads_and_imports_through_the_admin_page(client, coordinator
     colloque = measures.get(number="1.2")
     assert [year.number for year in colloque.years.all()] == [3]
     assert not measures.filter(outside_pac=True).exists()
+
+
+def test_a_total_that_differs_from_its_lines_is_a_warning_in_quebec_format():
+    plan = parse_rows(
+        rows(
+            "AXE 1 : Accueillir",
+            "Objectif spécifique 1.1 : Informer",
+            ("1.1.1 Capsules", "MRC", "An 1", "1 000 $", "10", "550,50 $", "Nb", "3"),
+            ("", "", "", "Total : 1 600 $", "", "", "", ""),
+        )
+    )
+    [(number, warning)] = plan.warnings
+    assert number == "1.1.1"
+    assert warning.replace("\u00a0", " ") == (
+        "Le total du document (1 600 $) diffère de la somme des lignes budgétaires (1 550,50 $)."
+    )

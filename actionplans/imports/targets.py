@@ -273,7 +273,10 @@ def _by_year_then_indicator(text, count):
     texts = [[] for _index in range(count)]
     for match, following in zip(markers, [*markers[1:], None], strict=True):
         piece = text[match.end() : following.start() if following else len(text)].strip()
-        pieces = _pieces(piece.strip(" -–"))
+        if piece.startswith(("-", "–")):  # a bulleted list: one target per bullet
+            pieces = [part.strip() for part in re.split(r"(?:^|\s)[-–]\s*", piece) if part.strip()]
+        else:
+            pieces = _pieces(piece)
         if len(pieces) != count:
             return None
         for index, part in enumerate(pieces):
@@ -290,7 +293,9 @@ def _target_groups(text, count):
     joined = " ".join(lines)
     if groups := _by_year_then_indicator(joined, count):
         return groups, True
-    pieces = [] if _markers(joined) else _pieces(joined)
+    if _markers(joined):  # years that do not each hold one target per indicator
+        return [joined], False
+    pieces = _pieces(joined)
     if len(pieces) == count:
         return pieces, True
     if len(lines) > 1 and not year_layout:
@@ -319,7 +324,18 @@ def read_indicators(labels, targets):
         groups = [target_text]
     else:
         groups, certain = _target_groups(target_text, len(names))
-        if not certain and groups:
+        if not certain and _markers(target_text):
+            # Targets written year by year that cannot be told apart per indicator: one
+            # indicator holds them all, as written, rather than a wrong pairing.
+            warnings.append(
+                _(
+                    "%(indicators)s indicateurs dont les cibles, écrites par année, ne peuvent "
+                    "être associées à chacun : gardés ensemble, à séparer au besoin."
+                )
+                % {"indicators": len(names)}
+            )
+            names = [" ".join(names)]
+        elif not certain and groups:
             warnings.append(
                 _(
                     "%(indicators)s indicateurs et %(targets)s cible(s) : associées dans "

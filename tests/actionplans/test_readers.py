@@ -107,6 +107,27 @@ def test_the_odt_reads_as_the_word_document_it_was_saved_from():
     assert rows_of(f"{BEAUCE}.odt") == rows_of(f"{BEAUCE}.docx")
 
 
+def test_the_pdf_characters_read_the_quick_way_are_pdfplumbers():
+    """The PDF reader builds its characters itself (pdf._plain_chars): they are pdfplumber's,
+    bar the colours and marked-content tags, and every other object is left to pdfplumber."""
+    import pdfplumber
+
+    from actionplans.imports.pdf import _plain_chars
+
+    data = (PLANS / f"{BEAUCE}.pdf").read_bytes()
+    omitted = {"ncs", "stroking_color", "non_stroking_color", "mcid", "tag"}
+    with pdfplumber.open(io.BytesIO(data)) as theirs, pdfplumber.open(io.BytesIO(data)) as ours:
+        for their_page, our_page in zip(theirs.pages, ours.pages, strict=True):
+            _plain_chars(our_page)
+            assert our_page.chars
+            assert our_page.chars == [
+                {key: value for key, value in char.items() if key not in omitted}
+                for char in their_page.chars
+            ]
+            for kind in ("rects", "lines", "curves"):
+                assert getattr(our_page, kind) == getattr(their_page, kind)
+
+
 def test_the_pdf_tables_keep_their_columns_and_rows_cut_by_a_page():
     rows = rows_of(f"{BEAUCE}.pdf")
     # A line wraps where the page made it; « Accompagnement Québec » is taken for two

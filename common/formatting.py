@@ -32,10 +32,14 @@ def format_number(value, decimals=0):
     return text
 
 
-def format_money(value, decimals=0):
-    """17 340 $ in French, $17,340 in English."""
+def format_money(value, decimals=None):
+    """17 340 $ and 1 250,50 $ in French, $17,340 and $1,250.50 in English: cents when there
+    are some (``decimals`` forces a number of decimals)."""
     if value is None or value == "":
         return ""
+    if decimals is None:
+        amount = Decimal(str(value))
+        decimals = 0 if amount == amount.to_integral_value() else 2
     text = format_number(value, decimals)
     if _is_french():
         return f"{text}{NBSP}$"

@@ -218,11 +218,6 @@ def clean_lines(text):
     return "\n".join(line for line in lines if line)
 
 
-def _money(amount):
-    """``1 250,50 $``, ``17 340 $``: cents only when there are some."""
-    return format_money(amount, 0 if amount == amount.to_integral_value() else 2)
-
-
 def parse_money(text):
     """``"6 000$ firme externe"`` → ``(Decimal(6000), "firme externe")``; None if not money."""
     match = MONEY.match(text)
@@ -849,8 +844,8 @@ class _Parser:
                         "budgétaires (%(computed)s)."
                     )
                     % {
-                        "document": _money(measure.document_total),
-                        "computed": _money(measure.budget_total),
+                        "document": format_money(measure.document_total),
+                        "computed": format_money(measure.budget_total),
                     }
                 )
         return self.plan

@@ -472,6 +472,14 @@ class _Parser:
             line=line, number=number, title=title.strip(), shaded=self.shaded
         )
         self.objective.measures.append(self.measure)
+        if not number.startswith(f"{self.objective.number}."):
+            self.measure.warnings.append(
+                _(
+                    "Ligne %(line)s : le moyen d'action %(number)s est placé sous l'objectif "
+                    "%(objective)s ; un titre d'objectif mal écrit a-t-il été lu comme du texte ?"
+                )
+                % {"line": line, "number": number, "objective": self.objective.number}
+            )
         if self.by_column:
             self._measure_columns(line)
         else:

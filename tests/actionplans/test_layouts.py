@@ -458,3 +458,23 @@ def test_a_total_that_differs_from_its_lines_is_a_warning_in_quebec_format():
     assert warning.replace("\u00a0", " ") == (
         "Le total du document (1 600 $) diffère de la somme des lignes budgétaires (1 550,50 $)."
     )
+
+
+def test_a_measure_numbered_for_another_objective_is_a_warning():
+    """« Objectf spécifique 1.2 » (a typo) is not a heading: its measure lands under 1.1, and
+    the preview says so instead of filing it there silently."""
+    plan = parse_rows(
+        rows(
+            "AXE 1 : Accueillir",
+            "Objectif spécifique 1.1 : Informer",
+            ("1.1.1 Capsules", "MRC", "An 1", "1 000 $", "10", "", "Nb", "3"),
+            "Objectf spécifique 1.2 : Installer",
+            ("1.2.1 Guide", "MRC", "An 1", "1 000 $", "10", "", "Nb", "1"),
+        )
+    )
+    [(number, warning)] = plan.warnings
+    assert number == "1.2.1"
+    assert warning == (
+        "Ligne 5 : le moyen d'action 1.2.1 est placé sous l'objectif 1.1 ; un titre d'objectif "
+        "mal écrit a-t-il été lu comme du texte ?"
+    )

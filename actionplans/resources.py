@@ -142,10 +142,18 @@ def _years(measure):
 
 
 def _budget(attribute):
+    """A budget column: the sum of the measure's budget lines (one per funding source in a plan
+    budgeted by source), their sources joined; blank without a line."""
+
     def read(measure):
         lines = measure.budget_lines.all()
-        value = getattr(lines[0], attribute) if lines else None
-        return "" if value is None else value
+        if not lines:
+            return ""
+        if attribute == "funding_source":
+            return " ; ".join(
+                dict.fromkeys(line.funding_source for line in lines if line.funding_source)
+            )
+        return sum(getattr(line, attribute) for line in lines)
 
     return read
 
@@ -389,6 +397,34 @@ class MeasureResource(resources.ModelResource):
             [self.fields["schedule_text"].column_name],
         )
         instance.sheet_values = self._sheet_values(row, errors)
+        if instance.pk is not None:
+            self._check_budget_lines(instance, row)
+
+    def _check_budget_lines(self, measure, row):
+        """A measure budgeted on several lines (one per funding source) shows their sum: the
+        sheet cannot say which line changed, so a changed budget is refused for it."""
+        lines = list(measure.budget_lines.all())
+        if len(lines) < 2:
+            return
+        changed = [
+            name
+            for name in (*NUMBER_COLUMNS, "funding_source")
+            if _canonical(self.export_field(self.fields[name], measure), name in NUMBER_COLUMNS)
+            != _canonical(row.get(str(self.fields[name].column_name)), name in NUMBER_COLUMNS)
+        ]
+        if changed:
+            raise ValidationError(
+                _(
+                    "Le moyen d'action %(number)s a %(count)s lignes budgétaires (%(sources)s) : "
+                    "le tableur en montre la somme ; modifiez son budget dans l'administration."
+                )
+                % {
+                    "number": measure.number,
+                    "count": len(lines),
+                    "sources": ", ".join(line.funding_source or "—" for line in lines),
+                }
+            )
+        measure.sheet_values["budget"] = None  # unchanged: measure_sheet_update leaves it
 
     def _text(self, row, name):
         return str(row.get(str(self.fields[name].column_name)) or "").strip()

@@ -363,20 +363,8 @@ def _measures_create(parsed_measures, *, years, matcher, chosen=None):
     return measures
 
 
-@transaction.atomic
-def measure_sheet_update(*, measure, years, budget, indicators):
-    """Apply a spreadsheet row to a measure, writing only what differs.
-
-    ``years``: PlanYear objects; ``budget``: staff_amount, staff_hours, other_amount,
-    funding_source of the measure's first budget line; ``indicators``: ``[(label, {PlanYear or
-    None: target text})]`` matched to the measure's indicators by position. Indicators the
-    sheet no longer lists are kept (remove them in the admin, where their history is visible).
-    Returns the warnings of targets read without a value (see :func:`indicator_targets_set`).
-    """
-    if {year.pk for year in years} != {year.pk for year in measure.years.all()}:
-        measure.years.set(years)
-    lines = list(measure.budget_lines.all())
-    line = lines[0] if lines else None
+def _first_budget_line_set(measure, budget):
+    line = measure.budget_lines.first()
     if line is None and any(budget.values()):
         BudgetLine.objects.create(measure=measure, **budget)
     elif line is not None:
@@ -386,6 +374,23 @@ def measure_sheet_update(*, measure, years, budget, indicators):
                 setattr(line, name, budget[name])
             line.full_clean()
             line.save(update_fields=changed)
+
+
+@transaction.atomic
+def measure_sheet_update(*, measure, years, budget, indicators):
+    """Apply a spreadsheet row to a measure, writing only what differs.
+
+    ``years``: PlanYear objects; ``budget``: staff_amount, staff_hours, other_amount,
+    funding_source of the measure's first budget line, or None to leave its budget lines;
+    ``indicators``: ``[(label, {PlanYear or
+    None: target text})]`` matched to the measure's indicators by position. Indicators the
+    sheet no longer lists are kept (remove them in the admin, where their history is visible).
+    Returns the warnings of targets read without a value (see :func:`indicator_targets_set`).
+    """
+    if {year.pk for year in years} != {year.pk for year in measure.years.all()}:
+        measure.years.set(years)
+    if budget is not None:  # None: a measure budgeted on several lines, left as it is
+        _first_budget_line_set(measure, budget)
     existing = list(measure.indicators.all())
     warnings = []
     for position, (label, texts) in enumerate(indicators):

@@ -441,3 +441,50 @@ def test_a_file_exported_before_the_tree_columns_still_updates(beauce):
     assert not result.has_errors() and not result.has_validation_errors()
     assert (result.totals["update"], result.totals["skip"]) == (1, 26)
     assert Measure.objects.of_plan(beauce).get(number="1.1.1").budget_total == 18340
+
+
+def test_a_measure_budgeted_by_source_shows_its_sum_and_refuses_a_changed_budget(
+    client, coordinator_a, table_a
+):
+    """A plan budgeted « PAC (MIFI) | MRC »: the sheet shows each measure's whole budget (a SUM
+    adds up), an unchanged row changes nothing, and a changed amount is refused with the
+    reason, since the sheet cannot say which line it belongs to."""
+    from actionplans.imports.documents import import_document, preview_document
+    from actionplans.models import BudgetLine, Measure
+    from actionplans.resources import MeasureResource
+
+    text = "\n".join(
+        [
+            "Plan d'action du 1er avril 2023 au 31 mars 2026",
+            "AXE 1 : Accueillir",
+            "Objectif spécifique 1.1 : Informer",
+            "1.1.1 Capsules\tMRC\tAn 1",
+        ]
+    )
+    plan = import_document(
+        table=table_a, preview=preview_document(text=text), title="Par source", slug="par-source"
+    )
+    measure = Measure.objects.of_plan(plan).get()
+    for source, amount in (("PAC (MIFI)", "10000"), ("MRC", "2500.50")):
+        BudgetLine.objects.create(measure=measure, funding_source=source, other_amount=amount)
+    assert measure.budget_lines.count() == 2
+    resource = MeasureResource(plan=plan)
+    dataset = resource.export()
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert (row["RH ($)"], row["Autres ($)"], row["Total ($)"]) == ("0", "12500.5", "12500.5")
+    assert row["Source de financement"] == "PAC (MIFI) ; MRC"
+
+    unchanged = resource.import_data(dataset, dry_run=False, raise_errors=False)
+    assert not unchanged.has_validation_errors() and not unchanged.has_errors()
+    changed_row = list(dataset[0])
+    changed_row[dataset.headers.index("Autres ($)")] = 13000
+    dataset[0] = changed_row
+    before = list(BudgetLine.objects.filter(measure=measure).values_list("other_amount", flat=True))
+    result = MeasureResource(plan=plan).import_data(dataset, dry_run=False, raise_errors=False)
+    [invalid] = result.invalid_rows
+    assert (
+        "Le moyen d'action 1.1.1 a 2 lignes budgétaires (PAC (MIFI), MRC) : le tableur en "
+        "montre la somme ; modifiez son budget dans l'administration."
+    ) in " ".join(invalid.error_dict.get("__all__", []) or [str(invalid.error)])
+    after = list(BudgetLine.objects.filter(measure=measure).values_list("other_amount", flat=True))
+    assert after == before

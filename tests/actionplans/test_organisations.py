@@ -435,6 +435,11 @@ def test_a_choice_naming_another_tables_organisation_is_refused(
         "liste." in text_of(response)
     )
     assert "Aperçu du plan" in text_of(response)  # the preview stays, to correct the choice
+    # Said at the top of the page, with a link to the choices far below.
+    page = text_of(response)
+    summary = page.index("des choix d'organisations sont à corriger")
+    assert summary < page.index("Aperçu du plan")
+    assert 'href="#organisations"' in page and 'id="organisations"' in page
     assert row_counts() == before
 
 

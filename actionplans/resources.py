@@ -37,7 +37,11 @@ from actionplans.imports.targets import value_in_box
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, Objective, Plan, Target
 from actionplans.models.measure import MEASURE_NUMBER_PATTERN
 from actionplans.numbers import read_number
-from actionplans.services import measure_sheet_update, objective_sheet_get_or_create
+from actionplans.services import (
+    measure_organisations_link,
+    measure_sheet_update,
+    objective_sheet_get_or_create,
+)
 from common import audit, spreadsheets
 from common.validation import field_errors
 
@@ -666,5 +670,7 @@ class MeasureResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         measure_sheet_update(measure=instance, **instance.sheet_values)
+        if getattr(instance, "sheet_place", None) is not None:  # created by this row
+            measure_organisations_link(measure=instance)
         # The preview reads the row back: drop what was prefetched before the update.
         instance._prefetched_objects_cache = {}

@@ -363,6 +363,19 @@ def _measures_create(parsed_measures, *, years, matcher, chosen=None):
     return measures
 
 
+def measure_organisations_link(*, measure):
+    """Link a measure created from a spreadsheet row to its table's organisations named in its
+    responsibility text, as a document import does (the first named leads)."""
+    from partners.models import Organisation
+
+    organisations = Organisation.objects.of_tables([measure.objective.axis.plan.table_id])
+    matcher = OrganisationMatcher(list(organisations.only("pk", "name", "acronym")))
+    leads, partners = measure_links(measure.responsibility, matcher, {})
+    measure.leads.set(leads)
+    measure.partners.set(partners)
+    record_links(Measure, [measure.pk])
+
+
 def _first_budget_line_set(measure, budget):
     line = measure.budget_lines.first()
     if line is None and any(budget.values()):

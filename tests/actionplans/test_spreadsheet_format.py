@@ -488,3 +488,27 @@ def test_a_measure_budgeted_by_source_shows_its_sum_and_refuses_a_changed_budget
     ) in " ".join(invalid.error_dict.get("__all__", []) or [str(invalid.error)])
     after = list(BudgetLine.objects.filter(measure=measure).values_list("other_amount", flat=True))
     assert after == before
+
+
+def test_a_measure_created_by_a_row_is_linked_to_the_tables_organisations(
+    client, coordinator_a, beauce, table_b
+):
+    """As a document import does: the first organisation named leads, the others are
+    partners, and only the table's own organisations are linked."""
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    cje = OrganisationFactory(name="Carrefour jeunesse-emploi Beauce-Sud", acronym="CJE")
+    saim = OrganisationFactory(name="Service d'accueil des immigrants", acronym="SAIM")
+    other = OrganisationFactory(name="Table RH d'ailleurs", acronym="TRH")
+    for organisation in (cje, saim):
+        MembershipFactory(table=beauce.table, organisation=organisation)
+    MembershipFactory(table=table_b, organisation=other)
+    client.force_login(coordinator_a)
+    row = {**NEW_IN_EXISTING, "Responsables et partenaires": "CJE, SAIM, TRH"}
+    preview = import_page(
+        client, beauce, sheet_with(beauce, row).export("xlsx"), "xlsx", "plan.xlsx"
+    )
+    confirm(client, beauce, preview)
+    added = Measure.objects.of_plan(beauce).get(number="1.1.9")
+    assert [o.acronym for o in added.leads.all()] == ["CJE"]
+    assert [o.acronym for o in added.partners.all()] == ["SAIM"]

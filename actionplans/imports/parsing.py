@@ -442,9 +442,18 @@ class _Parser:
     def _measure(self, line, first, cells):
         match = MEASURE.match(first)
         action = None if match else ACTION.match(first)
-        if not (match or action):
+        sub = None if match or action else SUB_ACTION.match(first)
+        if not (match or action or sub):
             return False
-        if action:
+        parent = self.measure
+        if sub:  # « Sous action 1.1 : … » on a row of its own
+            if self.objective is None:
+                return False
+            action_number, _dot, sub_number = sub.group(1).rpartition(".")
+            base = f"{self.objective.number}.{action_number}" if action_number else None
+            number = f"{base or (parent.number if parent else self.objective.number)}.{sub_number}"
+            title = first[sub.end() :]
+        elif action:
             if self.objective is None:
                 self.errors.append(
                     _(
@@ -484,8 +493,23 @@ class _Parser:
             self._measure_columns(line)
         else:
             self._measure_cells(cells[1:])
+        if sub and parent is not None:
+            self._inherit_schedule(parent)
         self._sub_actions(line)
         return True
+
+    def _inherit_schedule(self, action):
+        """A sub-action row without a schedule of its own takes its action's."""
+        measure = self.measure
+        if not (measure.years or measure.marked_years or measure.is_continuous):
+            measure.years, measure.marked_years = list(action.years), list(action.marked_years)
+            measure.is_continuous, measure.schedule_text = (
+                action.is_continuous,
+                action.schedule_text,
+            )
+            measure.warnings = [w for w in measure.warnings if w != _("Échéance absente.")]
+        if not measure.responsibility:
+            measure.responsibility = action.responsibility
 
     def _number_free(self, line, number):
         if number in self.seen_numbers:

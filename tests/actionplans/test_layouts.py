@@ -478,3 +478,24 @@ def test_a_measure_numbered_for_another_objective_is_a_warning():
         "Ligne 5 : le moyen d'action 1.2.1 est placé sous l'objectif 1.1 ; un titre d'objectif "
         "mal écrit a-t-il été lu comme du texte ?"
     )
+
+
+def test_a_sub_action_on_its_own_row_is_a_measure_after_its_action():
+    plan = parse_rows(
+        rows(
+            "Plan d'action 2007-2010",
+            "OBJECTIF 7 : Sensibiliser la population",
+            ("", "2007-2008", "2008-2009", "2009-2010"),
+            ("Action 1 Identifier un lieu d'ancrage", "X", "", ""),
+            ("Sous action 1.1 : Organiser des événements", "", "", ""),
+            ("Sous action 1.2 : Réaliser un bottin des épiceries", "", "X", ""),
+            ("Action 2 Dresser un calendrier", "", "X", ""),
+        )
+    )
+    assert [(m.number, m.title, m.years) for m in plan.measures] == [
+        ("7.1", "Identifier un lieu d'ancrage", [1]),
+        ("7.1.1", "Organiser des événements", [1]),  # the action's schedule
+        ("7.1.2", "Réaliser un bottin des épiceries", [2]),  # its own
+        ("7.2", "Dresser un calendrier", [2]),
+    ]
+    assert not plan.warnings

@@ -205,6 +205,7 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     import_formats = [SheetXLSX, SheetCSV]  # what the plan page exports, read within bounds
     import_form_class = PlanSheetImportForm
     confirm_form_class = PlanSheetConfirmForm
+    import_template_name = "admin/actionplans/measure/import.html"
     list_display = ["number", "short_title", "plan", "schedule_text", "outside_pac", "total"]
     list_filter = [
         ArchivedFilter,

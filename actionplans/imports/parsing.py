@@ -119,6 +119,7 @@ class ParsedMeasure:
     # ``budget`` (the RH | HR | Autres columns, or a budget read by position).
     source_budgets: list = field(default_factory=list)
     marked_years: list = field(default_factory=list)  # fiscal years with an X: [2007, …]
+    schedule_spans: list = field(default_factory=list)  # years written: [(2025, 2026)]
     shaded: bool = False  # the document shades its row (a grey background in Word)
     outside_pac: bool = False
     outside_pac_reason: str = ""
@@ -232,19 +233,55 @@ def parse_hours(text):
     return None
 
 
+YEAR_SPAN = re.compile(r"((?:19|20)\d\d)(?:\s*[-–/]\s*((?:19|20)?\d\d))?")
+SCHEDULE_DATES = re.compile(
+    r"^(?:(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?(?:\s*(?:,|;|et|à)\s*|$))+$", re.I
+)
+
+
 def looks_like_schedule(text):
     lowered = text.lower()
-    return "continu" in lowered or bool(re.match(r"^ans?\b", lowered))
+    return (
+        "continu" in lowered
+        or bool(re.match(r"^ans?\b", lowered))
+        or bool(SCHEDULE_DATES.match(text.strip()))
+    )
 
 
 def parse_schedule(text):
-    """``"Ans 1, 2 et 3"`` → ``([1, 2, 3], False)``; ``"En continu"`` → ``([], True)``."""
+    """``"Ans 1, 2 et 3"`` → ``([1, 2, 3], False)``; ``"En continu"`` → ``([], True)``;
+    years written as dates (``"2024"``, ``"2025-2026"``) → ``([], False)``: they become plan
+    years once the plan's dates are known (:func:`schedule_spans`)."""
     lowered = text.lower()
     if "continu" in lowered:
         return [], True
     if re.match(r"^ans?\b", lowered):
         return sorted({int(digit) for digit in SCHEDULE_YEARS.findall(text)}), False
+    if SCHEDULE_DATES.match(text.strip()):
+        return [], False
     return None
+
+
+def schedule_spans(text):
+    """``"2024 et 2025-2026"`` → ``[(2024, 2024), (2025, 2026)]``; [] unless the schedule is
+    written as years."""
+    if not SCHEDULE_DATES.match(text.strip()):
+        return []
+    spans = []
+    for first, last in YEAR_SPAN.findall(text):
+        start = int(first)
+        end = int(last if len(last) == 4 else f"{first[:2]}{last}") if last else start
+        spans.append((start, max(start, end)))
+    return spans
+
+
+def span_years(span, calendar):
+    """The years a schedule's span starts: « 2025-2026 » is one fiscal year (2025) in a plan of
+    fiscal years, two years in a plan of calendar years."""
+    start, end = span
+    if calendar:
+        return list(range(start, end + 1))
+    return list(range(start, max(start + 1, end)))
 
 
 # A plan's dates: real calendar days within these years (a typo such as 2202 is refused).
@@ -555,6 +592,7 @@ class _Parser:
         if rest and looks_like_schedule(rest[0]):
             measure.schedule_text = rest.pop(0)
             measure.years, measure.is_continuous = parse_schedule(measure.schedule_text)
+            measure.schedule_spans = schedule_spans(measure.schedule_text)
         elif rest:
             measure.warnings.append(
                 _("Échéance non reconnue : « %(text)s ».") % {"text": rest[0]}
@@ -629,6 +667,7 @@ class _Parser:
         measure.schedule_text = text
         if looks_like_schedule(text):
             measure.years, measure.is_continuous = parse_schedule(text)
+            measure.schedule_spans = schedule_spans(text)
         else:
             measure.warnings.append(_("Échéance non reconnue : « %(text)s ».") % {"text": text})
 
@@ -808,7 +847,15 @@ class _Parser:
         if plan.start_date is None and self.fiscal_years:
             plan.start_date = date(min(self.fiscal_years), 4, 1)
             plan.end_date = date(max(self.fiscal_years) + 1, 3, 31)
+        calendar = plan.start_date is not None and (plan.start_date.month, plan.start_date.day) == (
+            1,
+            1,
+        )
         for measure in plan.measures:
+            for span in measure.schedule_spans:
+                measure.marked_years += [
+                    year for year in span_years(span, calendar) if year not in measure.marked_years
+                ]
             if not measure.marked_years:
                 continue
             if plan.start_date is None:

@@ -499,3 +499,28 @@ def test_a_sub_action_on_its_own_row_is_a_measure_after_its_action():
         ("7.2", "Dresser un calendrier", [2]),
     ]
     assert not plan.warnings
+
+
+@pytest.mark.parametrize(
+    ("period", "schedule", "years"),
+    [
+        ("du 1er janvier 2024 au 31 décembre 2026", "2024", [1]),
+        ("du 1er janvier 2024 au 31 décembre 2026", "2025-2026", [2, 3]),
+        ("du 1er janvier 2024 au 31 décembre 2026", "2024 et 2026", [1, 3]),
+        ("du 1er avril 2022 au 31 mars 2025", "2023-2024", [2]),
+        ("du 1er avril 2022 au 31 mars 2025", "2022-2023, 2024-2025", [1, 3]),
+        ("du 1er avril 2022 au 31 mars 2025", "2023-24", [2]),
+    ],
+)
+def test_a_schedule_written_as_years_becomes_plan_years(period, schedule, years):
+    """Calendar years in a calendar-year plan, fiscal years (« 2023-2024 ») in a fiscal one."""
+    plan = parse_rows(
+        rows(
+            f"Plan d'action {period}",
+            "AXE 1 : Accueillir",
+            "Objectif spécifique 1.1 : Informer",
+            ("1.1.1 Capsules", "MRC", schedule, "1 000 $", "10", "", "Nb", "3"),
+        )
+    )
+    [only] = plan.measures
+    assert (only.years, only.schedule_text, only.warnings) == (years, schedule, [])

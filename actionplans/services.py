@@ -73,8 +73,9 @@ def plan_years_sync(*, plan: Plan):
 
 
 @transaction.atomic
-def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
-    """Write the targets of ``indicator``: ``{PlanYear or None: "text as written"}``.
+def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict, reason=None):
+    """Write the targets of ``indicator``: ``{PlanYear or None: "text as written"}``; ``reason``
+    is the change reason their history gives (a plan revision names itself).
 
     ``None`` as key is the target for the whole plan. An empty text removes that target.
     The numeric value is read from the text (``imports.targets.value_in_box``: « An 2 : 3
@@ -89,14 +90,18 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict):
         target = current.get(year_id)
         if not text:
             if target:
+                target._change_reason = reason
                 target.delete()
             continue
         value, problems = value_in_box(text, year)
         warnings += problems
         if target is None:
-            Target.objects.create(indicator=indicator, year=year, text=text, value=value)
+            target = Target(indicator=indicator, year=year, text=text, value=value)
+            target._change_reason = reason
+            target.save()
         elif (target.text, target.value) != (text, value):
             target.text, target.value = text, value
+            target._change_reason = reason
             target.save(update_fields=["text", "value"])
     return warnings
 
@@ -469,6 +474,13 @@ def _save_changed(instance, **values):
         instance.save(update_fields=changed)
 
 
+def _revision_create(model, **fields):
+    instance = model(**fields)
+    instance._change_reason = REVISION_REASON
+    instance.save()
+    return instance
+
+
 def _measure_revise(measure, values, *, objective, years):
     """Write :class:`~actionplans.imports.revisions.MeasureValues` into a stored measure, in
     place: its pk, activities, indicator values and history stay. Budget lines and indicators
@@ -499,8 +511,9 @@ def _measure_revise(measure, values, *, objective, years):
         if position < len(lines):
             _save_changed(lines[position], **amounts)
         else:
-            BudgetLine.objects.create(measure=measure, **amounts)
+            _revision_create(BudgetLine, measure=measure, **amounts)
     for line in lines[len(values.budget_lines) :]:
+        line._change_reason = REVISION_REASON
         line.delete()
     indicators = list(measure.indicators.all())
     for position, wanted_indicator in enumerate(values.indicators):
@@ -508,8 +521,8 @@ def _measure_revise(measure, values, *, objective, years):
             indicator = indicators[position]
             _save_changed(indicator, label=wanted_indicator.label)
         else:
-            indicator = Indicator.objects.create(
-                measure=measure, label=wanted_indicator.label, position=position
+            indicator = _revision_create(
+                Indicator, measure=measure, label=wanted_indicator.label, position=position
             )
         texts = {target.year: "" for target in indicator.targets.all()}  # listed no more
         texts.update(
@@ -518,7 +531,7 @@ def _measure_revise(measure, values, *, objective, years):
                 for number, text in wanted_indicator.targets
             }
         )
-        indicator_targets_set(indicator=indicator, texts_by_year=texts)
+        indicator_targets_set(indicator=indicator, texts_by_year=texts, reason=REVISION_REASON)
 
 
 @transaction.atomic

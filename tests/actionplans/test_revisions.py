@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from actionplans.imports.parsing import parse_text
-from actionplans.models import Measure, Plan
+from actionplans.models import Measure, Plan, Target
 from actionplans.services import plan_import, plan_revise, plan_revision
 from activities.models import Activity
 from tests.factories import (
@@ -207,6 +207,9 @@ def test_the_history_says_who_changed_the_target_and_archived_the_measure(
     changed = Measure.objects.of_plan(beauce).get(number="1.3.1")
     history = text_of(client.get(reverse("admin:actionplans_measure_history", args=[changed.pk])))
     assert "25 activités" in history and "19 activités" in history
+    # The target's own change names the revision too, as the measure's page shows it.
+    target = Target.objects.get(indicator__measure=changed, year__number=2)
+    assert target.history.first().history_change_reason == "Révision du plan (document importé)"
 
 
 def test_the_archived_measure_leaves_the_public_page_and_the_partners_form(

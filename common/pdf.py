@@ -113,5 +113,6 @@ def html_document(html):
 
 
 def pdf_from_html(html):
-    """The PDF bytes of ``html``."""
-    return html_document(html).write_pdf()
+    """The PDF bytes of ``html``, tagged for screen readers (PDF/UA-1: the structure of headings,
+    lists and tables, the document's language and title)."""
+    return html_document(html).write_pdf(pdf_variant="pdf/ua-1")

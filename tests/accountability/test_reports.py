@@ -1,6 +1,7 @@
 """Accountability reports: the PDF's text read back, periods, versions, cache, permissions."""
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
@@ -400,3 +402,31 @@ def test_the_xlsx_cache_follows_what_the_workbook_writes(beauce, monkeypatch):
     measure.schedule_text = "Automne 2023"
     measure.save()
     assert schedule(reports.report_xlsx(request)[2]) == "Automne 2023" and len(exports) == 2
+
+
+def test_the_status_table_puts_each_count_under_its_heading(beauce):
+    """Read as laid out on the page: each number sits under the middle of its heading."""
+    page = PdfReader(io.BytesIO(render(beauce)[2])).pages
+    layout = next(
+        text
+        for text in (p.extract_text(extraction_mode="layout") for p in page[:3])
+        if "Moyens d'action par statut" in text
+    )
+    lines = layout.splitlines()
+    heading = next(i for i, line in enumerate(lines) if "Non commencée" in line)
+    counts = next(line for line in lines[heading + 1 :] if line.strip())
+    labels = ["Non commencée", "En cours", "En retard", "Atteinte"]
+    centres = [lines[heading].index(label) + len(label) / 2 for label in labels]
+    numbers = [(m.start(), int(m.group())) for m in re.finditer(r"\d+", counts)]
+    assert len(numbers) == 4
+    for centre, (position, _count) in zip(centres, numbers, strict=True):
+        assert abs(position - centre) < 6, (lines[heading], counts)
+    assert [count for _position, count in numbers] == [7, 0, 20, 0]
+
+
+def test_the_pdf_is_tagged_for_screen_readers(beauce):
+    reader = PdfReader(io.BytesIO(render(beauce)[2]))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "fr-CA"

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -32,6 +31,7 @@ from actionplans.models import (
 )
 from common import audit
 from common.history import record_links
+from common.slugs import unique_slug
 
 
 def _add_year(day):
@@ -150,12 +150,11 @@ def _organisation_choices_apply(*, table, choices, organisations):
             continue
         name = " ".join(choice.name.split())
         if fold(name) not in by_name:
-            base = slugify(name)[:190] or "organisation"
-            slug, counter = base, 2
-            while Organisation.objects.filter(slug=slug).exists():
-                slug, counter = f"{base}-{counter}", counter + 1
             organisation = Organisation.objects.create(
-                name=name, slug=slug, acronym=choice.acronym.strip(), is_listed=False
+                name=name,
+                slug=unique_slug(Organisation, name, fallback="organisation", max_length=190),
+                acronym=choice.acronym.strip(),
+                is_listed=False,
             )
             Membership.objects.create(table=table, organisation=organisation)
             audit.record("organisation.create", organisation=organisation.pk, table=table.pk)
@@ -594,8 +593,10 @@ def plan_revise(*, plan, parsed):
                 revision.positions[item.measure.pk] = position
     organisations = Organisation.objects.of_tables([plan.table_id]).only("pk", "name", "acronym")
     _measures_create(new, years=years, matcher=OrganisationMatcher(list(organisations)))
-    for pk, position in revision.positions.items():  # the order is not in the history
-        Measure.objects.filter(pk=pk).exclude(position=position).update(position=position)
+    Measure.objects.bulk_update(  # one query; the order is not in the history
+        [Measure(pk=pk, position=position) for pk, position in revision.positions.items()],
+        ["position"],
+    )
 
     now = timezone.now()
     for item in revision.removed:

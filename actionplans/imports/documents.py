@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from actionplans.imports import parsing
 from actionplans.imports import rows as readers
 from actionplans.models import Plan
 from actionplans.services import plan_import
+from common.slugs import unique_slug
 
 
 @dataclass
@@ -39,11 +39,7 @@ def preview_document(*, data=None, text=None, source=None):
 
 
 def unique_plan_slug(title):
-    base = slugify(title)[:180] or "plan"
-    slug, counter = base, 2
-    while Plan.objects.filter(slug=slug).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
+    return unique_slug(Plan, title, fallback="plan")
 
 
 def import_document(

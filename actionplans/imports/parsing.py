@@ -538,15 +538,11 @@ class _Parser:
     def _inherit_schedule(self, action):
         """A sub-action row without a schedule of its own takes its action's."""
         measure = self.measure
+        responsibility = measure.responsibility
         if not (measure.years or measure.marked_years or measure.is_continuous):
-            measure.years, measure.marked_years = list(action.years), list(action.marked_years)
-            measure.is_continuous, measure.schedule_text = (
-                action.is_continuous,
-                action.schedule_text,
-            )
+            _take_schedule(measure, action)
             measure.warnings = [w for w in measure.warnings if w != _("Échéance absente.")]
-        if not measure.responsibility:
-            measure.responsibility = action.responsibility
+        measure.responsibility = responsibility or action.responsibility
 
     def _number_free(self, line, number):
         if number in self.seen_numbers:
@@ -570,19 +566,11 @@ class _Parser:
             number = f"{measure.number}.{sub.split('.')[-1]}"
             if not self._number_free(line, number):
                 continue
-            self.objective.measures.append(
-                ParsedMeasure(
-                    line=line,
-                    number=number,
-                    title=text.strip(" ;"),
-                    responsibility=measure.responsibility,
-                    schedule_text=measure.schedule_text,
-                    years=list(measure.years),
-                    is_continuous=measure.is_continuous,
-                    marked_years=list(measure.marked_years),
-                    shaded=measure.shaded,
-                )
+            sub_action = ParsedMeasure(
+                line=line, number=number, title=text.strip(" ;"), shaded=measure.shaded
             )
+            _take_schedule(sub_action, measure)
+            self.objective.measures.append(sub_action)
 
     def _measure_cells(self, cells):
         measure = self.measure
@@ -928,6 +916,16 @@ class _Parser:
                     }
                 )
         return self.plan
+
+
+def _take_schedule(sub_action, action):
+    """A sub-action done when and by whom its action is: its schedule and responsibility."""
+    sub_action.responsibility = action.responsibility
+    sub_action.schedule_text = action.schedule_text
+    sub_action.years = list(action.years)
+    sub_action.marked_years = list(action.marked_years)
+    sub_action.schedule_spans = list(action.schedule_spans)
+    sub_action.is_continuous = action.is_continuous
 
 
 def parse_rows(rows):

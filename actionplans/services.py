@@ -29,6 +29,7 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
+from actionplans.models.money import funding_source_of
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -331,6 +332,7 @@ def _measures_create(parsed_measures, *, years, matcher, chosen=None):
                 other_amount=line.other_amount,
                 description=line.description,
                 funding_source=line.funding_source,
+                source=funding_source_of(line.funding_source),
             )
             for measure, parsed_measure in pairs
             for line in parsed_measure.budget_lines
@@ -381,6 +383,8 @@ def measure_organisations_link(*, measure):
 
 
 def _first_budget_line_set(measure, budget):
+    if "funding_source" in budget:
+        budget = {**budget, "source": funding_source_of(budget["funding_source"])}
     line = measure.budget_lines.first()
     if line is None and any(budget.values()):
         BudgetLine.objects.create(measure=measure, **budget)
@@ -506,6 +510,7 @@ def _measure_revise(measure, values, *, objective, years):
             "other_amount": budget.other_amount,
             "description": budget.description,
             "funding_source": budget.funding_source,
+            "source": funding_source_of(budget.funding_source),
         }
         if position < len(lines):
             _save_changed(lines[position], **amounts)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models.money import FundingSource
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
@@ -205,10 +206,29 @@ class BudgetLine(models.Model):
         validators=[MinValueValidator(0)],
     )
     funding_source = models.CharField(
-        _("source de financement"),
+        _("source de financement (texte du plan)"),
         max_length=100,
         blank=True,
         help_text=_("p. ex. PAC-OBNL, PASI, MRC"),
+    )
+    source = models.CharField(
+        _("source de financement"),
+        max_length=20,
+        choices=FundingSource.choices,
+        default=FundingSource.PAC,
+        help_text=_("Qui paie : la part du ministère (PAC) ou la part locale (MRC, partenaires)."),
+    )
+    year = models.ForeignKey(
+        "actionplans.PlanYear",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        verbose_name=_("année du plan"),
+        help_text=_(
+            "Vide : le montant est réparti également entre les années de l'échéance du moyen "
+            "d'action (toutes les années du plan s'il est en continu)."
+        ),
     )
 
     table_path = "measure__objective__axis__plan__table"
@@ -229,6 +249,13 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return self.description or self.funding_source or str(self.pk)
+
+    def clean(self):
+        if self.year_id and self.measure_id:
+            if self.year.plan_id != self.measure.objective.axis.plan_id:
+                raise ValidationError(
+                    {"year": _("Cette année n'appartient pas au plan du moyen d'action.")}
+                )
 
     @property
     def total(self):

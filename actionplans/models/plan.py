@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models.money import FundingSource
 from common.formatting import format_date
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
@@ -187,6 +189,21 @@ class PlanExpense(models.Model):
     amount = models.DecimalField(
         _("montant ($)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    source = models.CharField(
+        _("source de financement"),
+        max_length=20,
+        choices=FundingSource.choices,
+        default=FundingSource.PAC,
+    )
+    year = models.ForeignKey(
+        PlanYear,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_expenses",
+        verbose_name=_("année du plan"),
+        help_text=_("Vide : le montant est réparti également entre les années du plan."),
+    )
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
@@ -206,3 +223,7 @@ class PlanExpense(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        if self.year_id and self.plan_id and self.year.plan_id != self.plan_id:
+            raise ValidationError({"year": _("Cette année n'appartient pas à ce plan.")})

@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partners.scoping import TableOwnedQuerySet
 
 # A rendering still pending after this long is taken for lost (the worker stopped or crashed
 # mid-task): the next request for the same file forgets it and queues it again.
@@ -70,3 +73,58 @@ class ReportFile(models.Model):
         """Pending for longer than a rendering takes: its task was lost."""
         now = now or timezone.now()
         return self.status == self.Status.PENDING and self.created_at < now - STALE_AFTER
+
+
+def submission_file_path(instance, filename):
+    return f"submissions/{instance.plan_id}/{instance.submitted_at:%Y%m%d-%H%M%S}-{filename}"
+
+
+class Submission(models.Model):
+    """A report sent to the ministry for a period, kept exactly as sent: its PDF and XLSX, who
+    sent it and when. Submitting locks the period (``lock``)."""
+
+    plan = models.ForeignKey(
+        "actionplans.Plan",
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("plan"),
+    )
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période"))
+    period_key = models.CharField(_("période"), max_length=30)
+    annual = models.BooleanField(_("bilan annuel"), default=False)
+    lang = models.CharField(_("langue"), max_length=5, default="fr")
+    submitted_at = models.DateTimeField(_("soumis le"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("soumis par"),
+    )
+    pdf = models.FileField(_("PDF tel que soumis"), upload_to=submission_file_path, blank=True)
+    xlsx = models.FileField(_("XLSX tel que soumis"), upload_to=submission_file_path, blank=True)
+    lock = models.OneToOneField(
+        "actionplans.PeriodLock",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submission",
+        verbose_name=_("verrou de la période"),
+    )
+
+    table_path = "plan__table"
+    objects = TableOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("rapport soumis")
+        verbose_name_plural = _("rapports soumis")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="submission_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan} ({self.period_start} – {self.period_end})"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
+from common.formatting import format_number
 from events.models import Event
 from partners.models import Organisation
 
@@ -91,18 +92,40 @@ class ReportData:
         ]
 
 
+def chart_alternative(rows):
+    """What a chart of ``[(label, actual, target)]`` shows, in words, for those who cannot see
+    it: « Période : 3 sur 19 (16 %) ; cumulatif : 8 sur 19 (42 %) »."""
+    parts = []
+    for index, (label, actual, target) in enumerate(rows):
+        label = str(label)
+        if index:
+            label = label[:1].lower() + label[1:]
+        values = {"label": label, "actual": format_number(actual, 2)}
+        if target:
+            values |= {
+                "target": format_number(target, 2),
+                "percent": format_number(Decimal(actual) / Decimal(target) * 100),
+            }
+            parts.append(_("%(label)s : %(actual)s sur %(target)s (%(percent)s %%)") % values)
+        else:
+            parts.append(_("%(label)s : %(actual)s, sans cible chiffrée") % values)
+    return " ; ".join(parts)
+
+
 def bar_chart_svg(rows, width=128, row_height=16):
     """A small horizontal bar chart (inline SVG) of ``[(label, actual, target)]``."""
     label_width, bar_width = 48, width - 78
     height = row_height * len(rows) + 4
+    alternative = escape(chart_alternative(rows))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(_("Réalisé par rapport à la cible"))}">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{alternative}">'
+        f"<title>{alternative}</title>"  # the PDF's alternate text (WeasyPrint reads it)
     ]
     for index, (label, actual, target) in enumerate(rows):
         y = index * row_height + 2
         ratio = float(min(actual / target, Decimal(1))) if target else 0
-        text = f"{int(ratio * 100)} %" if target else "—"
+        text = f"{format_number(ratio * 100)} %" if target else "—"
         parts.append(
             f'<text x="0" y="{y + 12}" font-size="8" fill="#1b1f24">{escape(str(label))}</text>'
         )

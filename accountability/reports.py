@@ -20,11 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accountability.cover import report_cover
 from accountability.data import FULL, report_data
 from accountability.progress import Status
 from accountability.services import pdf_from_html, report_file_prepare, source_digest
-from common.formatting import format_date
-from common.spreadsheets import neutralise_dataset, spreadsheet_export
+from common.spreadsheets import COUNT_FORMAT, neutralise_dataset, spreadsheet_export
 
 PDF, XLSX, HTML = "pdf", "xlsx", "html"
 CONTENT_TYPES = {
@@ -67,6 +67,7 @@ def render_html(request, data=None, *, csp_nonce=""):
             "accountability/pdf/report.html",
             {
                 "data": data,
+                "cover": report_cover(request.plan, public=data.is_public),
                 "report_title": _title(request.annual),
                 "generated_on": timezone.localdate(),
                 "statuses": [(Status.LABELS[key], f"status_{key}") for key in Status.ORDER],
@@ -131,23 +132,53 @@ def report_xlsx(request):
             request.plan, request.period, variant=request.variant, annual=request.annual
         )
         book = _workbook(data)
+        formats = dict.fromkeys(_count_labels(), COUNT_FORMAT)
     for sheet in book.sheets():
         neutralise_dataset(sheet)  # before the digest: a file cached unescaped is not served
     rows = [[sheet.title, sheet.headers, [list(row) for row in sheet]] for sheet in book.sheets()]
     return _cached(
-        request, XLSX, json.dumps(rows, default=str), lambda: spreadsheet_export(book, XLSX)
+        request,
+        XLSX,
+        json.dumps(rows, default=str),
+        lambda: spreadsheet_export(book, XLSX, number_formats=formats),
     )
+
+
+def _number(value):
+    """A count or a quantity as a spreadsheet number: an integer when it is whole."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def _money(value):
+    return None if value is None else float(value)
+
+
+def _count_labels():
+    """The columns and summary rows that hold counts, shown "1 250" (money columns and rows
+    end in « ($) » and take the money format by themselves)."""
+    return [
+        _("Activités réalisées"),
+        _("Participants"),
+        _("Municipalités touchées"),
+        _("Moyens d'action"),
+        _("Activités"),
+        *(str(Status.LABELS[key]) for key in Status.ORDER),
+    ]
 
 
 def _workbook(data):
     summary = tablib.Dataset(title=_("Sommaire")[:31], headers=[_("Indicateur"), _("Valeur")])
     summary.append([_("Plan"), data.plan.title])
     summary.append([_("Période"), data.period.label])
+    summary.append([_("Début de la période"), data.period.start])
+    summary.append([_("Fin de la période"), data.period.end])
     summary.append([_("Activités réalisées"), data.summary["activities"]])
     summary.append([_("Participants"), data.summary["participants"]])
     summary.append([_("Municipalités touchées"), data.summary["municipalities"]])
-    summary.append([_("Budget prévu ($)"), float(data.summary["planned"])])
-    summary.append([_("Dépensé durant la période ($)"), float(data.summary["spent"])])
+    summary.append([_("Budget prévu ($)"), _money(data.summary["planned"])])
+    summary.append([_("Dépensé durant la période ($)"), _money(data.summary["spent"])])
     for key in Status.ORDER:
         summary.append([str(Status.LABELS[key]), data.summary[f"status_{key}"]])
 
@@ -209,8 +240,8 @@ def _workbook(data):
                         str(section.status_label),
                         ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
                         str(measure.schedule_label or ""),
-                        float(section.planned),
-                        float(section.spent),
+                        _money(section.planned),
+                        _money(section.spent),
                         len(section.activities),
                     ]
                 )
@@ -220,21 +251,21 @@ def _workbook(data):
                             measure.number,
                             line.label,
                             line.period_target_text,
-                            float(line.period_actual),
+                            _number(line.period_actual),
                             line.total_target_text,
-                            float(line.total_actual),
+                            _number(line.total_actual),
                         ]
                     )
                 for report in section.activities:
                     activities.append(
                         [
                             measure.number,
-                            format_date(report.date),
+                            report.date,
                             report.title,
                             report.organisation.name,
                             ", ".join(m.name for m in report.municipalities.all()),
                             report.participants,
-                            float(report.amount_spent) if report.amount_spent is not None else None,
+                            _money(report.amount_spent),
                         ]
                     )
     for section in data.archived:  # removed from the plan: their activities still count
@@ -247,7 +278,7 @@ def _workbook(data):
                 ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
                 str(measure.schedule_label or ""),
                 None,
-                float(section.spent),
+                _money(section.spent),
                 len(section.activities),
             ]
         )
@@ -255,12 +286,12 @@ def _workbook(data):
             activities.append(
                 [
                     measure.number,
-                    format_date(report.date),
+                    report.date,
                     report.title,
                     report.organisation.name,
                     ", ".join(m.name for m in report.municipalities.all()),
                     report.participants,
-                    float(report.amount_spent) if report.amount_spent is not None else None,
+                    _money(report.amount_spent),
                 ]
             )
     return tablib.Databook([summary, axes, objectives, measures, indicators, activities])

@@ -105,9 +105,12 @@ def neutralise_dataset(dataset):
 # spreadsheet programs show them with the reader's separators, "17 340,00 $" in French.
 MONEY_FORMAT = '#,##0.00\\ "$"'
 HOURS_FORMAT = '#,##0.0\\ "h"'  # hours are kept to one decimal
+COUNT_FORMAT = "#,##0"  # "1 250" in French
 # A date cell reads as Quebec writes it ("6 février 2025") whatever the program's language
 # (C0C: fr-CA).
 DATE_FORMAT = "[$-C0C]d mmmm yyyy"
+# A column (or, in a sheet of label/value rows, a row) whose label ends so holds money.
+MONEY_SUFFIX = "($)"
 MIN_WIDTH = 8
 MAX_WIDTH = 60  # wider text wraps inside its column
 
@@ -115,12 +118,15 @@ MAX_WIDTH = 60  # wider text wraps inside its column
 def spreadsheet_export(data, file_format, number_formats=None):
     """A tablib ``Dataset`` or ``Databook`` as xlsx bytes or csv text, every cell neutralised.
 
-    xlsx: each dataset is a sheet named by its title, header row bold and frozen, numbers and
-    dates as typed cells, ``number_formats`` (``{column header: format code}``) applied to
-    their column, dates as dates, columns as wide as their content up to :data:`MAX_WIDTH`,
-    longer or multi-line text wrapped. tablib's own ``escape=True`` (which strips a leading
-    ``=`` from formula cells) stays on as a second net; nothing reaches it once the cells are
-    neutralised.
+    xlsx: each dataset is a sheet named by its title, header row bold and frozen, with an
+    autofilter; numbers and dates as typed cells, dates as dates; a number takes the format
+    that ``number_formats`` (``{label: format code}``) gives its column header or, in a sheet of
+    label/value rows, its row's label (first cell); a label ending in « ($) » is money
+    (:data:`MONEY_FORMAT`) unless given another format. Columns are as wide as their content up
+    to :data:`MAX_WIDTH`, longer or multi-line text wrapped. A sheet added to a book gets all
+    this without declaring anything but the formats of its own labels. tablib's own
+    ``escape=True`` (which strips a leading ``=`` from formula cells) stays on as a second net;
+    nothing reaches it once the cells are neutralised.
 
     csv: as French Excel reads it: ``;`` between cells, a decimal comma, ``\\r\\n`` between
     rows (the caller encodes it in UTF-8 with a BOM)."""
@@ -133,30 +139,44 @@ def spreadsheet_export(data, file_format, number_formats=None):
     return data.export(file_format)
 
 
+def _format_of(label, number_formats):
+    if not isinstance(label, str):
+        return None
+    if label in number_formats:
+        return number_formats[label]
+    return MONEY_FORMAT if label.rstrip().endswith(MONEY_SUFFIX) else None
+
+
 def _laid_out(content, number_formats):
-    """tablib's workbook with the number formats, widths and wrapping it does not write."""
+    """tablib's workbook with the number formats, widths, filters and wrapping it does not
+    write."""
     from openpyxl import load_workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     number_formats = number_formats or {}
     wrapped = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
+    bold = Font(bold=True)
     workbook = load_workbook(io.BytesIO(content))
     for sheet in workbook.worksheets:
         sheet.freeze_panes = "A2"
+        if sheet.max_row > 1 or sheet["A1"].value is not None:
+            sheet.auto_filter.ref = sheet.dimensions
+        row_formats = [_format_of(row[0].value, number_formats) for row in sheet.iter_rows()]
         for index, column in enumerate(sheet.iter_cols(), start=1):
             header = column[0].value
-            code = number_formats.get(header)
-            width = max(MIN_WIDTH, len(str(header or "")) + 2)
-            for cell in column[1:]:
+            column[0].font = bold
+            code = _format_of(header, number_formats)
+            width = max(MIN_WIDTH, len(str(header or "")) + 4)  # room for the filter button
+            for row, cell in enumerate(column[1:], start=1):
                 value = cell.value
                 if isinstance(value, datetime.datetime | datetime.date):
                     cell.number_format = DATE_FORMAT
                     width = max(width, 18)
                 elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                    if code:
-                        cell.number_format = code
+                    if cell_code := code or (row_formats[row] if index > 1 else None):
+                        cell.number_format = cell_code
                     width = max(width, len(format_number(value, 2)) + 4)
                 elif value is not None:
                     lines = str(value).split("\n")

@@ -19,6 +19,7 @@ numbers alone; :func:`spreadsheet_export` (tablib datasets and books) and :func:
 import csv
 import datetime
 import io
+import math
 import posixpath
 import re
 import zipfile
@@ -164,6 +165,7 @@ def _laid_out(content, number_formats):
         if sheet.max_row > 1 or sheet["A1"].value is not None:
             sheet.auto_filter.ref = sheet.dimensions
         row_formats = [_format_of(row[0].value, number_formats) for row in sheet.iter_rows()]
+        wrapped_cells = []  # (row number, column letter, lines): their row grows to show them
         for index, column in enumerate(sheet.iter_cols(), start=1):
             header = column[0].value
             column[0].font = bold
@@ -182,11 +184,32 @@ def _laid_out(content, number_formats):
                     lines = str(value).split("\n")
                     longest = max(len(line) for line in lines)
                     width = max(width, min(longest, MAX_WIDTH) + 2)
-                    cell.alignment = wrapped if len(lines) > 1 or longest > MAX_WIDTH else top
+                    if len(lines) > 1 or longest > MAX_WIDTH:
+                        cell.alignment = wrapped
+                        wrapped_cells.append((cell.row, get_column_letter(index), lines))
+                    else:
+                        cell.alignment = top
             sheet.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH + 2)
+        _fit_rows(sheet, wrapped_cells)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
+
+
+LINE_HEIGHT = 15  # points, for the default 11-point font
+MAX_ROW_HEIGHT = 409  # the most a spreadsheet row can be
+
+
+def _fit_rows(sheet, wrapped_cells):
+    """Rows tall enough for their wrapped text: spreadsheet programs keep a row at its default
+    height on opening, whatever it holds, so wrapped lines would overlap the next row."""
+    heights = {}
+    for row, letter, lines in wrapped_cells:
+        room = max(int(sheet.column_dimensions[letter].width) - 2, 1)
+        count = sum(max(math.ceil(len(line) / room), 1) for line in lines)
+        heights[row] = max(heights.get(row, 1), count)
+    for row, count in heights.items():
+        sheet.row_dimensions[row].height = min(count * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def _csv_cell(value):

@@ -265,6 +265,10 @@ def test_every_sheet_has_a_bold_frozen_filtered_header_and_fitted_widths(beauce)
         for name in ("Numéro", "Moyen d'action")
     }
     assert width["Numéro"] < 15 and width["Moyen d'action"] == 62
+    # A title wrapped on two lines gets a row tall enough for both, not the default 15 points.
+    title = next(row for row in measures.iter_rows(min_row=2) if row[0].value == "1.1.1")[1]
+    assert len(title.value) > 62 and title.alignment.wrap_text
+    assert measures.row_dimensions[title.row].height == 30
 
 
 def test_the_english_xlsx_names_its_sheets_in_english(beauce):

@@ -170,6 +170,12 @@ def _count_labels():
 
 def _workbook(data):
     summary = tablib.Dataset(title=_("Sommaire")[:31], headers=[_("Indicateur"), _("Valeur")])
+    cover = report_cover(data.plan, public=data.is_public)
+    summary.append([_("Table"), cover.table])
+    summary.append([_("Territoire (MRC)"), ", ".join(cover.mrcs)])
+    summary.append([_("Région"), ", ".join(cover.regions)])
+    summary.append([_("Organisme porteur de la coordination"), cover.carrier])
+    summary.append([_("Programme de financement"), cover.programme])
     summary.append([_("Plan"), data.plan.title])
     summary.append([_("Période"), data.period.label])
     summary.append([_("Début de la période"), data.period.start])

@@ -217,6 +217,8 @@ def test_the_xlsx_cells_are_numbers_money_and_dates(beauce):
     assert type(summary["Activités réalisées"].value) is int
     spent = summary["Dépensé durant la période ($)"]
     assert (spent.value, spent.number_format) == (1250.5, MONEY_FORMAT)
+    assert summary["Territoire (MRC)"].value == "Beauce-Sartigan, Robert-Cliche"
+    assert summary["Région"].value == "Chaudière-Appalaches (12)"
     start = summary["Début de la période"]
     assert (start.value, start.number_format) == (datetime.datetime(2023, 4, 1), DATE_FORMAT)
 

@@ -21,6 +21,7 @@ from common.history import BASELINE_REASON
 ACTIVITIES = 1_000
 STATUSES = ["draft", "submitted", "approved", "returned"]
 PROJECT_APPS = {
+    "accountability",
     "actionplans",
     "activities",
     "events",

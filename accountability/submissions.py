@@ -102,7 +102,11 @@ def report_submit(*, plan, period, annual: bool, lang: str, user) -> Submission:
 
 
 def submission_pdf_name(submission):
-    return submission.xlsx.name.rsplit("/", 1)[-1].removesuffix(".xlsx") + ".pdf"
+    """The XLSX's name (``plan-rapport-2023-2024-fr.xlsx``) with the PDF's extension, without
+    the date ``submission_file_path`` puts in front of both."""
+    prefix = f"{submission.submitted_at:%Y%m%d-%H%M%S}-"
+    name = submission.xlsx.name.rsplit("/", 1)[-1].removeprefix(prefix)
+    return name.removesuffix(".xlsx") + ".pdf"
 
 
 @task()

@@ -103,6 +103,10 @@ class Submission(models.Model):
     )
     pdf = models.FileField(_("PDF tel que soumis"), upload_to=submission_file_path, blank=True)
     xlsx = models.FileField(_("XLSX tel que soumis"), upload_to=submission_file_path, blank=True)
+    # The PDF's HTML as it was at submission, until the worker has rendered it into ``pdf``
+    # (then emptied); ``pdf`` is written once and never replaced.
+    pdf_source = models.TextField(_("source du PDF à rendre"), blank=True)
+    pdf_error = models.TextField(_("erreur du rendu du PDF"), blank=True)
     lock = models.OneToOneField(
         "actionplans.PeriodLock",
         on_delete=models.PROTECT,
@@ -128,3 +132,20 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.plan} ({self.period_start} – {self.period_end})"
+
+    @property
+    def pdf_status(self):
+        """Ready once rendered; failed if the worker could not; pending meanwhile."""
+        if self.pdf:
+            return ReportFile.Status.READY
+        if self.pdf_error:
+            return ReportFile.Status.FAILED
+        return ReportFile.Status.PENDING
+
+    @property
+    def pdf_status_label(self):
+        return ReportFile.Status(self.pdf_status).label
+
+    @property
+    def kind_label(self):
+        return _("Bilan annuel") if self.annual else _("Rapport d'étape")

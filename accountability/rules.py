@@ -2,8 +2,12 @@
 
 import rules
 
-from partners.rules import reads_table_data
+from partners.rules import manages_table_data, reads_table_data
 
 # The ministry and the table's coordinators get the full version (descriptions, internal
 # notes); everyone else only the public version of published plans.
 rules.add_perm("accountability.view_full_report", reads_table_data)
+# Submitting a report to the ministry (which locks its period) and reopening a locked period:
+# the table's coordinators (and superusers), never the ministry, which reads what was sent.
+rules.add_perm("accountability.submit_report", manages_table_data)
+rules.add_perm("accountability.reopen_period", manages_table_data)

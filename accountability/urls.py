@@ -6,4 +6,18 @@ app_name = "accountability"
 urlpatterns = [
     path("", views.report_home, name="home"),
     path("<slug:slug>/", views.report_plan, name="plan"),
+    path("<slug:slug>/soumettre/", views.submission_confirm, name="submit"),
+    path(
+        "<slug:slug>/soumis/<int:pk>/pdf/",
+        views.submission_file,
+        {"file_format": "pdf"},
+        name="submission_pdf",
+    ),
+    path(
+        "<slug:slug>/soumis/<int:pk>/xlsx/",
+        views.submission_file,
+        {"file_format": "xlsx"},
+        name="submission_xlsx",
+    ),
+    path("<slug:slug>/soumis/<int:pk>/rouvrir/", views.period_reopen_confirm, name="reopen"),
 ]

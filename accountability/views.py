@@ -1,6 +1,7 @@
 """The "Rapports" pages: coordinators and ministry staff preview and download reports; the
 public gets the public version of a published plan's report."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -8,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accountability import reports
+from accountability import reports, submissions
 from accountability.data import FULL, PUBLIC, plan_for_report
-from accountability.forms import AccountabilityForm
+from accountability.forms import AccountabilityForm, ReopenForm, SubmissionForm
+from accountability.models import Submission
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period
+from actionplans.services import ReopenError, period_reopen
 from common.responses import file_response
 
 RETRY = "reessayer"
@@ -101,7 +104,142 @@ def report_plan(request, slug):
             back_url=reverse("accountability:plan", args=[plan.slug]),
             back_label=_("Retour aux rapports du plan"),
         )
-    return render(request, "accountability/report_plan.html", {"plan": plan, "form": form})
+    return render(
+        request,
+        "accountability/report_plan.html",
+        {
+            "plan": plan,
+            "form": form,
+            "submit_form": SubmissionForm(plan=plan),
+            "can_submit": request.user.has_perm("accountability.submit_report", plan),
+            "can_reopen": request.user.has_perm("accountability.reopen_period", plan),
+            "submissions": _submissions(plan),
+        },
+    )
+
+
+def _submissions(plan):
+    return plan.submissions.select_related("submitted_by", "lock__reopened_by").defer("pdf_source")
+
+
+def _readable_plan(request, slug):
+    """The plan of the report pages, if ``request.user`` reads its full report."""
+    plan = get_object_or_404(Plan.objects.select_related("table"), slug=slug)
+    if not request.user.has_perm("accountability.view_full_report", plan):
+        raise PermissionDenied(
+            _(
+                "Les rapports complets sont réservés au ministère et à la coordination de cette table."
+            )
+        )
+    return plan
+
+
+def _plan_for(request, slug, permission, refusal):
+    plan = _readable_plan(request, slug)
+    if not request.user.has_perm(permission, plan):
+        raise PermissionDenied(refusal)
+    return plan
+
+
+@login_required
+def submission_confirm(request, slug):
+    """Submitting a report: a page that says what will be locked (GET, from the plan's report
+    page), then the submission itself (POST)."""
+    plan = _plan_for(
+        request,
+        slug,
+        "accountability.submit_report",
+        _("Seule la coordination de la table soumet les rapports au ministère."),
+    )
+    form = SubmissionForm(request.POST if request.method == "POST" else request.GET, plan=plan)
+    back = reverse("accountability:plan", args=[plan.slug])
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une année ou un semestre du plan à soumettre."))
+        return redirect(back)
+    data = form.cleaned_data
+    period = parse_period(plan, data["periode"])
+    annual = data["type"] == "bilan"
+    if request.method == "POST":
+        try:
+            submission = submissions.report_submit(
+                plan=plan, period=period, annual=annual, lang=data["langue"], user=request.user
+            )
+        except submissions.SubmissionRefused as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        messages.success(
+            request,
+            _(
+                "Rapport soumis au ministère : la période %(period)s est verrouillée. Le PDF "
+                "et le XLSX sont conservés tels que soumis."
+            )
+            % {"period": submission.lock.label.lower()},
+        )
+        return redirect(f"{back}#soumis")
+    return render(
+        request,
+        "accountability/submission_confirm.html",
+        {
+            "plan": plan,
+            "form": form,
+            "period": period,
+            "period_name": dict(form.fields["periode"].choices)[data["periode"]],
+            "kind": _("Bilan annuel") if annual else _("Rapport d'étape"),
+            "contents": submissions.period_contents(plan=plan, period=period),
+            "back_url": back,
+        },
+    )
+
+
+@login_required
+def submission_file(request, slug, pk, file_format):
+    """A submitted file, exactly as stored when it was sent (never made again)."""
+    plan = _readable_plan(request, slug)
+    submission = get_object_or_404(Submission, pk=pk, plan=plan)
+    found = submissions.submission_file(submission, file_format)
+    if found is None:
+        raise Http404(_("Le PDF de ce rapport n'est pas encore prêt."))
+    return file_response(*found)
+
+
+@login_required
+def period_reopen_confirm(request, slug, pk):
+    """Reopening the period a submission locked: a reason is required; it is recorded."""
+    plan = _plan_for(
+        request,
+        slug,
+        "accountability.reopen_period",
+        _("Seule la coordination de la table rouvre une période soumise."),
+    )
+    submission = get_object_or_404(
+        Submission.objects.select_related("lock", "submitted_by"), pk=pk, plan=plan
+    )
+    back = reverse("accountability:plan", args=[plan.slug])
+    if submission.lock is None or not submission.lock.is_active:
+        messages.error(request, _("Cette période n'est pas verrouillée."))
+        return redirect(f"{back}#soumis")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_reopen(
+                lock=submission.lock, reason=form.cleaned_data["reason"], user=request.user
+            )
+        except ReopenError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Période rouverte : ce qui y est daté peut de nouveau être modifié. Le "
+                    "rapport soumis reste téléchargeable tel qu'il a été envoyé."
+                ),
+            )
+        return redirect(f"{back}#soumis")
+    return render(
+        request,
+        "accountability/period_reopen.html",
+        {"plan": plan, "submission": submission, "form": form, "back_url": back},
+    )
 
 
 @login_not_required

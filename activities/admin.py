@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
 
 from activities import services
 from activities.models import Activity, Attachment, IndicatorValue
@@ -63,9 +65,35 @@ class ActivityAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def _lock_reason(self, request, object_id):
+        activity = self.get_object(request, unquote(object_id))
+        if activity is None:
+            return ""
+        try:
+            services.activity_open_check(activity)
+        except services.ActivityLocked as error:
+            return str(error)
+        return ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if reason := self._lock_reason(request, object_id):
+            messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """An activity of a locked period is not deleted: back to it, with the reason (the
+        rule book refuses the permission too, so nothing reaches the service)."""
+        if reason := self._lock_reason(request, object_id):
+            messages.error(request, reason)
+            return redirect("admin:activities_activity_change", object_id)
+        return super().delete_view(request, object_id, extra_context)
+
     def delete_model(self, request, obj):
         services.activity_delete(activity=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for activity in queryset:
-            services.activity_delete(activity=activity, user=request.user)
+            try:
+                services.activity_delete(activity=activity, user=request.user)
+            except services.ActivityLocked as error:
+                self.message_user(request, f"{activity} : {error}", messages.ERROR)

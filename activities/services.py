@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
+from actionplans.rules import locked_period_reason
 from activities.models import Activity, Attachment, IndicatorValue
+from activities.rules import activity_period_lock
 from activities.selectors import activity_changes_since
 from common import audit
 
@@ -33,6 +35,25 @@ class StaleActivity(WorkflowError):
     def __init__(self, message, *, version):
         super().__init__(message)
         self.version = version
+
+
+class ActivityLocked(WorkflowError):
+    """The activity is dated (or would be dated) in a period submitted to the ministry and
+    locked; the message names the period and says to reopen it. Nothing was written."""
+
+
+def activity_open_check(activity, *, was=None):
+    """Raise ``ActivityLocked`` if ``activity`` is dated in a locked period of its plan, or
+    if ``was`` (the activity as stored, before this change) is: nothing moves into or out of
+    a locked period."""
+    for each in (was, activity):
+        if each is not None and (lock := activity_period_lock(each)) is not None:
+            raise ActivityLocked(locked_period_reason(lock))
+
+
+def _stored(activity):
+    """``activity`` as the database holds it (its date and measure): the place it leaves."""
+    return Activity.objects.only("date", "measure").get(pk=activity.pk)
 
 
 def _locked(activity, version, outcome):
@@ -95,6 +116,7 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
     created = activity.pk is None
     if created:
         activity.author = user
+        activity_open_check(activity)
     else:
         _locked(
             activity,
@@ -104,6 +126,7 @@ def activity_save(*, activity, user, values, municipalities, files, submit=False
                 "vérifiez-les, puis enregistrez de nouveau."
             ),
         )
+        activity_open_check(activity, was=_stored(activity))
     activity._history_user = user
     was_approved = activity.pk is not None and activity.status == Status.APPROVED
     if was_approved:
@@ -177,6 +200,7 @@ def activity_approve(*, activity, reviewer, version=None):
         version,
         _("Elle n'a pas été approuvée : relisez-la avant de décider."),
     )
+    activity_open_check(activity)
     refused = _("Seule une activité soumise peut être approuvée.")
     _take(activity, activity.approve, reviewer, refused, reviewer=reviewer)
     activity._history_user = reviewer
@@ -193,6 +217,7 @@ def activity_return(*, activity, reviewer, comment, version=None):
         version,
         _("Elle n'a pas été renvoyée : relisez-la avant de décider."),
     )
+    activity_open_check(activity)
     refused = _("Seule une activité soumise peut être renvoyée.")
     activity._history_user = reviewer
     _take(
@@ -210,6 +235,7 @@ def activity_submit(*, activity, user, version=None):
         version,
         _("Elle n'a pas été soumise : relisez-la."),
     )
+    activity_open_check(activity)
     _take(activity, activity.submit, user, _("Cette activité est déjà soumise."))
     activity._change_reason = _("Soumise")
     activity._history_user = user
@@ -223,6 +249,7 @@ def activity_submit(*, activity, user, version=None):
 @transaction.atomic
 def activity_delete(*, activity, user, version=None):
     """Soft delete: the activity leaves every list and total; its history keeps who and when."""
+    activity_open_check(activity)
     if not user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
     _locked(
@@ -230,6 +257,7 @@ def activity_delete(*, activity, user, version=None):
         version,
         _("Elle n'a pas été supprimée : relisez-la."),
     )
+    activity_open_check(activity)
     activity.is_deleted = True
     activity.version += 1
     activity._change_reason = _("Supprimée par %(user)s") % {"user": user.email or user.pk}

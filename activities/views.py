@@ -73,14 +73,20 @@ def activity_create(request):
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         activity.organisation_id = _reporting_organisation(request.user, activity.measure)
-        services.activity_save(
-            activity=activity,
-            user=request.user,
-            values=form.indicator_values(),
-            municipalities=form.cleaned_data["municipalities"],
-            files=form.cleaned_data["attachments"],
-            submit="submit" in request.POST,
-        )
+        try:
+            services.activity_save(
+                activity=activity,
+                user=request.user,
+                values=form.indicator_values(),
+                municipalities=form.cleaned_data["municipalities"],
+                files=form.cleaned_data["attachments"],
+                submit="submit" in request.POST,
+            )
+        except services.ActivityLocked as error:
+            form.add_error("date", str(error))
+            return render(
+                request, "activities/activity_form.html", {"form": form, "activity": None}
+            )
         messages.success(request, _submitted_message(activity))
         return redirect("activities:detail", pk=activity.pk)
     return render(request, "activities/activity_form.html", {"form": form, "activity": None})
@@ -95,6 +101,11 @@ def _submitted_message(activity):
 @login_required
 def activity_update(request, pk):
     activity = _activity_or_404(request.user, pk)
+    try:
+        services.activity_open_check(activity)
+    except services.ActivityLocked as error:  # shown read-only, with the reason
+        messages.error(request, str(error))
+        return redirect("activities:detail", pk=activity.pk)
     if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette activité."))
     form = ActivityForm(
@@ -114,6 +125,11 @@ def activity_update(request, pk):
             )
         except services.StaleActivity as error:
             return _stale_form(request, form, error)
+        except services.ActivityLocked as error:  # moved into a locked period: nothing saved
+            form.add_error("date", str(error))
+            return render(
+                request, "activities/activity_form.html", {"form": form, "activity": activity}
+            )
         if was_approved:
             messages.warning(request, _("Activité modifiée : elle retourne à la révision."))
         else:
@@ -189,9 +205,19 @@ def activity_detail(request, pk):
             "activity": activity,
             "can_edit": request.user.has_perm("activities.change_activity", activity),
             "can_review": request.user.has_perm("activities.review_activity", activity),
+            "lock_reason": _lock_reason(activity),
             "return_form": ReturnForm(),
         },
     )
+
+
+def _lock_reason(activity):
+    """Why the activity cannot change (its period was submitted), or ``""``."""
+    try:
+        services.activity_open_check(activity)
+    except services.ActivityLocked as error:
+        return str(error)
+    return ""
 
 
 def _read_version(request, *, required):
@@ -231,6 +257,7 @@ def _after_refusal(request, activity):
 
 
 def _submit(activity, request):
+    services.activity_open_check(activity)  # the reason, before any permission
     if not request.user.has_perm("activities.change_activity", activity):
         raise PermissionDenied
     services.activity_submit(
@@ -240,6 +267,7 @@ def _submit(activity, request):
 
 
 def _approve(activity, request):
+    services.activity_open_check(activity)  # the reason, before any permission
     if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table approuve les activités."))
     services.activity_approve(
@@ -249,6 +277,7 @@ def _approve(activity, request):
 
 
 def _return(activity, request):
+    services.activity_open_check(activity)  # the reason, before any permission
     if not request.user.has_perm("activities.review_activity", activity):
         raise PermissionDenied(_("Seule la coordination de la table renvoie les activités."))
     form = ReturnForm(request.POST)
@@ -264,6 +293,7 @@ def _return(activity, request):
 
 
 def _delete(activity, request):
+    services.activity_open_check(activity)  # the reason, before any permission
     if not request.user.has_perm("activities.delete_activity", activity):
         raise PermissionDenied
     services.activity_delete(

@@ -25,6 +25,7 @@ Outcome classes:
     any     anything but a server error (the reason is written in the row)
 """
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -38,8 +39,11 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accountability.models import Submission
+from actionplans.models import PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
 from partners.models import Committee, Invitation, Meeting
@@ -407,6 +411,33 @@ EXPECTED = {
         "GET t1d": "login 403 403 403 ok no ok ok",
         "GET t2d": "login 403 403 403 no ok ok ok",
     },
+    # Submitting (a confirmation page, then the POST; without a period both go back to the
+    # plan's report page) and reopening: the table's coordinators and superusers, never the
+    # ministry. The files as submitted: read by whoever reads the full report.
+    "accountability:submit": {
+        "url": "/fr/rapports/{plan.slug}/soumettre/",
+        "GET t1": "login 403 403 403 ok 403 403 ok",
+        "GET t2": "login 403 403 403 403 ok 403 ok",
+        "POST t1": "login 403 403 403 ok 403 403 ok",
+        "POST t2": "login 403 403 403 403 ok 403 ok",
+    },
+    "accountability:submission_pdf": {
+        "url": "/fr/rapports/{plan.slug}/soumis/{submission.pk}/pdf/",
+        "GET t1": "login 403 403 403 ok 403 ok ok",
+        "GET t2": "login 403 403 403 403 ok ok ok",
+    },
+    "accountability:submission_xlsx": {
+        "url": "/fr/rapports/{plan.slug}/soumis/{submission.pk}/xlsx/",
+        "GET t1": "login 403 403 403 ok 403 ok ok",
+        "GET t2": "login 403 403 403 403 ok ok ok",
+    },
+    "accountability:reopen": {
+        "url": "/fr/rapports/{plan.slug}/soumis/{submission.pk}/rouvrir/",
+        "GET t1": "login 403 403 403 ok 403 403 ok",
+        "GET t2": "login 403 403 403 403 ok 403 ok",
+        "POST t1": "login 403 403 403 ok 403 403 ok",
+        "POST t2": "login 403 403 403 403 ok 403 ok",
+    },
     # --- events: public ones for everyone; private ones are not on the public calendar -----------
     # (c1 on its own private event: any — the brief does not say whether coordinators preview.)
     "events:list": {"url": "/fr/evenements/", "GET": ALL_OK},
@@ -733,6 +764,25 @@ def _build_world():
             table=table,
             user=UserFactory(username=f"invite-{n}@example.org"),
         )
+        # The plan's last year submitted and locked (the activity above, in 2023, stays open).
+        lock = PeriodLock.objects.create(
+            plan=plan,
+            start_date=date(2024, 4, 1),
+            end_date=date(2025, 3, 31),
+            reason="Rapport d'étape soumis au ministère",
+            locked_at=timezone.now(),
+            locked_by=users[f"c{n}"],
+        )
+        submission = Submission.objects.create(
+            plan=plan,
+            period_start=lock.start_date,
+            period_end=lock.end_date,
+            period_key="2024-2025",
+            submitted_by=users[f"c{n}"],
+            lock=lock,
+            pdf=ContentFile(b"%PDF-1.4", name="rapport.pdf"),
+            xlsx=ContentFile(b"PK", name="rapport.xlsx"),
+        )
         person = partner.person
         common = {
             "table": table,
@@ -767,7 +817,7 @@ def _build_world():
             ),
             "event_ct": ContentType.objects.get_for_model(event).pk,
         }
-        public = {"plan": plan, "measure": measure, "event": event}
+        public = {"plan": plan, "measure": measure, "event": event, "submission": submission}
         public["kit"], public["asset"] = kits[True]
         hidden = {"plan": draft, "measure": draft_measure, "event": private}
         hidden["kit"], hidden["asset"] = kits[False]

@@ -2,8 +2,12 @@
 
 import rules
 
-from partners.rules import reads_table_data
+from partners.rules import is_ministry, is_superuser, reads_table_data
 
 # The ministry and the table's coordinators get the full version (descriptions, internal
 # notes); everyone else only the public version of published plans.
 rules.add_perm("accountability.view_full_report", reads_table_data)
+
+# Every table side by side (the ministry's view across tables): the ministry and superusers;
+# a coordinator sees their own table's reports, not the others'.
+rules.add_perm("accountability.view_tables_overview", is_superuser | is_ministry)

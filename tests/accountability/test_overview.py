@@ -185,6 +185,15 @@ def test_pac_figures_exclude_measures_outside_the_pac(client, ministry, three_ta
     assert "3 000 $ / 10 000 $ (30 %)" in page_text(response)
 
 
+def test_a_budget_line_of_zero_dollars_counts_as_zero(client, ministry, three_tables):
+    plan = three_tables[0].plans.get()
+    BudgetLineFactory(
+        measure=measure_in(plan, "2.1.1"), staff_amount=0, other_amount=0, staff_hours=0
+    )
+    response, _names = rows_of(client, ministry)
+    assert "3 000 $ / 10 000 $ (30 %)" in page_text(response)
+
+
 def test_the_region_filter_keeps_only_its_tables_and_totals(client, ministry, three_tables):
     beauce, dautray, _becancour = three_tables
     lanaudiere = RegionFactory(code="14", name="Lanaudière")

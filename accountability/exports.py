@@ -41,6 +41,7 @@ def _rows_sheet(overview):
         _("Dernier rapport soumis"),
         _("Soumis le"),
         _("Périodes en retard"),
+        _("Semestres en retard"),
     ]
     sheet = tablib.Dataset(title=_("Tables")[:31], headers=headers)
     for row in overview.rows:
@@ -63,6 +64,7 @@ def _rows_sheet(overview):
                 _submission_label(submission),
                 timezone.localtime(submission.submitted_at).date() if submission else None,
                 len(row.overdue) if plan else None,
+                "; ".join(half.label for half in row.overdue),
             ]
         )
     return sheet, {planned: MONEY_FORMAT, spent: MONEY_FORMAT}

@@ -41,14 +41,32 @@ def fiscal_year(today):
     return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31), f"{start_year}")
 
 
+@dataclass(frozen=True)
+class HalfYear:
+    period: Period
+    label: str  # « An 2, premier semestre »
+
+    @property
+    def start(self):
+        return self.period.start
+
+    @property
+    def end(self):
+        return self.period.end
+
+
 def half_years(plan):
     """The plan's half-years, as :func:`~actionplans.periods.plan_periods` offers them."""
-    return [parse_period(plan, key) for key, _label in plan_periods(plan) if ":" in key]
+    return [
+        HalfYear(parse_period(plan, key), str(label))
+        for key, label in plan_periods(plan)
+        if ":" in key
+    ]
 
 
 def covers(submission, period):
-    """A submission covers a period when its own period holds it whole: the half-year's
-    report, the annual review of its year or a report on the whole plan."""
+    """A submission covers a period (or half-year) when its own period holds it whole: the
+    half-year's report, the annual review of its year or a report on the whole plan."""
     return submission.period_start <= period.start and submission.period_end >= period.end
 
 

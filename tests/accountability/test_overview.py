@@ -41,11 +41,12 @@ URL = "/fr/rapports/tables/"
 
 
 def running_plan(table, **kwargs):
-    """A plan whose second year is the fiscal year running today."""
+    """A four-year plan whose third year is the fiscal year running today: whatever the day,
+    its first three half-years ended more than 30 days ago."""
     this_year = fiscal_year(timezone.localdate())
-    start = date(this_year.start.year - 1, 4, 1)
+    start = date(this_year.start.year - 2, 4, 1)
     return PlanFactory(
-        table=table, start_date=start, end_date=date(start.year + 3, 3, 31), **kwargs
+        table=table, start_date=start, end_date=date(start.year + 4, 3, 31), **kwargs
     )
 
 
@@ -160,6 +161,7 @@ def test_the_page_lists_every_table_including_one_without_plan(client, ministry,
     assert "3 000 $ / 10 000 $ (30 %)" in html
     assert "8 000 $ / 9 000 $ (88 %)" in html
     assert f'href="{reverse("accountability:plan", args=["plan-beauce"])}"' in html
+    assert "<li>An 2, premier semestre</li>" in html  # ended over a year ago, never reported
     assert 'aria-sort="ascending"' in html and '<th scope="col"' in html
 
 
@@ -246,6 +248,10 @@ def test_the_xlsx_has_the_rows_of_the_page_in_its_order(client, ministry, three_
     spent = header.index("PAC dépensé, année en cours ($)")
     assert rows[1][spent] == 8000 and isinstance(rows[1][spent], int | float)
     assert rows[3][2] == "Aucun plan"
+    overdue = header.index("Semestres en retard")
+    assert rows[1][overdue].startswith(
+        "An 1, premier semestre; An 1, second semestre; An 2, premier semestre"
+    )
     assert isinstance(rows[1][header.index("Début du plan")], date)
     totals = dict(book["Totaux"].iter_rows(min_row=2, values_only=True))
     assert totals["Tables"] == 3

@@ -16,7 +16,11 @@ def _submission_label(submission):
     if submission is None:
         return None
     kind = _("Bilan annuel") if submission.annual else _("Rapport d'étape")
-    return f"{kind}, {_period_label(submission.period_start, submission.period_end)}"
+    period = _("du %(start)s au %(end)s") % {
+        "start": format_date(submission.period_start),
+        "end": format_date(submission.period_end),
+    }
+    return f"{kind}, {period}"
 
 
 def _period_label(start, end):

@@ -235,6 +235,9 @@ def test_the_last_submission_shows_with_its_period_and_day(client, ministry, thr
     html = page_text(response)
     assert "Bilan annuel, du 1er avril" in html
     assert f"soumis le {timezone.localdate().day}" in html
+    book = load_workbook(io.BytesIO(client.get(URL + "?tri=-rapport&format=xlsx").content))
+    first = list(book["Tables"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert first[15].startswith("Bilan annuel, du 1er avril") and first[16] is not None
 
 
 def test_the_xlsx_has_the_rows_of_the_page_in_its_order(client, ministry, three_tables):
@@ -253,6 +256,7 @@ def test_the_xlsx_has_the_rows_of_the_page_in_its_order(client, ministry, three_
         "An 1, premier semestre; An 1, second semestre; An 2, premier semestre"
     )
     assert isinstance(rows[1][header.index("Début du plan")], date)
+    assert rows[3][header.index("Dernier rapport soumis")] is None
     totals = dict(book["Totaux"].iter_rows(min_row=2, values_only=True))
     assert totals["Tables"] == 3
 

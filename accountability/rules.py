@@ -2,7 +2,7 @@
 
 import rules
 
-from partners.rules import manages_table_data, reads_table_data
+from partners.rules import is_ministry, is_superuser, manages_table_data, reads_table_data
 
 # The ministry and the table's coordinators get the full version (descriptions, internal
 # notes); everyone else only the public version of published plans.
@@ -11,3 +11,7 @@ rules.add_perm("accountability.view_full_report", reads_table_data)
 # the table's coordinators (and superusers), never the ministry, which reads what was sent.
 rules.add_perm("accountability.submit_report", manages_table_data)
 rules.add_perm("accountability.reopen_period", manages_table_data)
+
+# Every table side by side (the ministry's view across tables): the ministry and superusers;
+# a coordinator sees their own table's reports, not the others'.
+rules.add_perm("accountability.view_tables_overview", is_superuser | is_ministry)

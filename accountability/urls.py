@@ -5,6 +5,7 @@ from accountability import views
 app_name = "accountability"
 urlpatterns = [
     path("", views.report_home, name="home"),
+    path("tables/", views.tables_overview_page, name="tables"),
     path("<slug:slug>/", views.report_plan, name="plan"),
     path("<slug:slug>/soumettre/", views.submission_confirm, name="submit"),
     path(

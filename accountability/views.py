@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from accountability import reports, submissions
 from accountability.data import FULL, PUBLIC, plan_for_report
+from accountability.exports import tables_overview_xlsx
 from accountability.forms import AccountabilityForm, ReopenForm, SubmissionForm
 from accountability.models import Submission
+from accountability.overview import OVERDUE_AFTER, SORTS, tables_overview
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period
 from actionplans.services import ReopenError, period_reopen
@@ -67,6 +69,45 @@ def report_home(request):
             _("Les rapports complets sont réservés au ministère et à la coordination des tables.")
         )
     return render(request, "accountability/report_home.html", {"plans": plans})
+
+
+def _sort_links(request, overview):
+    """``{column: (url, aria-sort)}``: each header's link sorts by its column, ascending first,
+    descending when it is already sorted ascending; the region filter is kept."""
+    links = {}
+    for key in SORTS:
+        query = request.GET.copy()
+        query.pop("format", None)
+        current = overview.sort == key
+        query["tri"] = f"-{key}" if current and not overview.descending else key
+        aria = ("descending" if overview.descending else "ascending") if current else None
+        links[key] = (f"{request.path}?{query.urlencode()}", aria)
+    return links
+
+
+@login_required
+def tables_overview_page(request):
+    """Every table side by side, for the ministry (``?region=``, ``?tri=``, ``?format=xlsx``)."""
+    if not request.user.has_perm("accountability.view_tables_overview"):
+        raise PermissionDenied(_("La vue d'ensemble des tables est réservée au ministère."))
+    overview = tables_overview(
+        request.user, region_code=request.GET.get("region"), sort=request.GET.get("tri")
+    )
+    if request.GET.get("format") == reports.XLSX:
+        lang = "en" if request.LANGUAGE_CODE == "en" else "fr"
+        return file_response(*tables_overview_xlsx(overview, lang))
+    export = request.GET.copy()
+    export["format"] = reports.XLSX
+    return render(
+        request,
+        "accountability/tables_overview.html",
+        {
+            "overview": overview,
+            "sort_links": _sort_links(request, overview),
+            "export_url": f"{request.path}?{export.urlencode()}",
+            "overdue_days": OVERDUE_AFTER.days,
+        },
+    )
 
 
 @login_required

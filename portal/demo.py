@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from accountability.models import Submission
 from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from events.models import Event, EventSeries
@@ -342,6 +343,26 @@ def load_kits():
             asset.save()
 
 
+def load_submissions():
+    """The Beauce plan's first annual review, as sent to the ministry in May 2023 (the row
+    only: the ministry's overview reads it as the table's last report)."""
+    plan = Plan.objects.get(slug=BEAUCE_PLAN["slug"])
+    year = plan.years.get(number=1)
+    Submission.objects.get_or_create(
+        plan=plan,
+        period_start=year.start_date,
+        period_end=year.end_date,
+        annual=True,
+        defaults={
+            "period_key": f"{year.start_date.year}-{year.end_date.year}",
+            "submitted_at": datetime(2023, 5, 12, 10, 0, tzinfo=MONTREAL),
+            "submitted_by": get_user_model().objects.get(
+                username="coordination.beauce@tables-immigration.example"
+            ),
+        },
+    )
+
+
 @transaction.atomic
 def load_demo():
     load_geography()
@@ -351,5 +372,6 @@ def load_demo():
     load_events()
     accounts = load_accounts()
     load_reports()
+    load_submissions()
     load_kits()
     return accounts

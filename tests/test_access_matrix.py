@@ -404,6 +404,11 @@ EXPECTED = {
     },
     # --- reports (full version): ministry and the plan's own coordinators -----------------------
     "accountability:home": {"url": "/fr/rapports/", "GET": "login 403 403 403 ok ok ok ok"},
+    # Every table side by side: the ministry and superusers only, coordinators included out.
+    "accountability:tables": {
+        "url": "/fr/rapports/tables/",
+        "GET": "login 403 403 403 403 403 ok ok",
+    },
     "accountability:plan": {
         "url": "/fr/rapports/{plan.slug}/",
         "GET t1": "login 403 403 403 ok no ok ok",

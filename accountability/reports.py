@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accountability.data import FULL, report_data
+from accountability.finance import finance_dataset
 from accountability.progress import Status
 from accountability.services import pdf_from_html, report_file_prepare, source_digest
 from common.formatting import format_date
@@ -263,4 +264,6 @@ def _workbook(data):
                     float(report.amount_spent) if report.amount_spent is not None else None,
                 ]
             )
-    return tablib.Databook([summary, axes, objectives, measures, indicators, activities])
+    return tablib.Databook(
+        [summary, finance_dataset(data.finance), axes, objectives, measures, indicators, activities]
+    )

@@ -29,6 +29,7 @@ def spread(amount, years):
     years = list(years)
     if not years:
         return {}
+    amount = Decimal(amount)  # a line with no amount totals the integer 0
     share = (amount / len(years)).quantize(CENT, rounding=ROUND_DOWN)
     shares = dict.fromkeys(years, share)
     shares[years[-1]] = amount - share * (len(years) - 1)

@@ -28,7 +28,11 @@ ZERO = Decimal(0)
 # The sources in the groups the statement shows them in, in that order.
 MINISTRY, LOCAL, OTHER = "ministry", "local", "other"
 GROUPS = [
-    (MINISTRY, gettext_lazy("Part du ministère"), [FundingSource.PAC, FundingSource.MINISTRY_OTHER]),
+    (
+        MINISTRY,
+        gettext_lazy("Part du ministère"),
+        [FundingSource.PAC, FundingSource.MINISTRY_OTHER],
+    ),
     (
         LOCAL,
         gettext_lazy("Part locale"),
@@ -190,15 +194,14 @@ def financial_statement(plan, period, *, declared=ZERO):
     years = [y for y in budget.years if y.start_date <= period.end and y.end_date >= period.start]
     statement = FinancialStatement(declared=declared)
     for year in years:
-        statement.years.append(_statement_year(budget, spent, {year.number}, year, year_label(year)))
+        statement.years.append(
+            _statement_year(budget, spent, {year.number}, year, year_label(year))
+        )
     numbers = {year.number for year in years}
-    statement.period = _statement_year(
-        budget, spent, numbers, None, _("Ensemble de la période")
-    )
+    statement.period = _statement_year(budget, spent, numbers, None, _("Ensemble de la période"))
     outside = budget.total(scopes=(OUTSIDE_PAC,))
     statement.has_outside_pac = bool(outside.planned or statement.period.outside_pac.spent)
     return statement
-
 
 
 def finance_dataset(statement):

@@ -15,6 +15,7 @@ add_table_owned_perms(
     "budgetline",
     "indicator",
     "target",
+    "actualexpense",
 )
 # Importing a plan document creates a plan for the table given as the object.
 rules.add_perm("actionplans.import_plan", manages_table_data)

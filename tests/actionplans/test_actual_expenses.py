@@ -165,3 +165,42 @@ def test_another_table_cannot_split_and_the_ministry_is_refused(
     client.force_login(ministry)
     assert client.post(split).status_code == 403
     assert BudgetLine.objects.get(pk=line_b.pk).year is None
+
+
+def test_the_expense_pages_keep_a_flat_query_count(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.builders import plan_with_measures
+    from tests.factories import UserFactory
+
+    def with_expenses(measures, slug):
+        plan = plan_with_measures(measures=measures, slug=slug)
+        lines = BudgetLine.objects.filter(measure__objective__axis__plan=plan)
+        measure = lines[0].measure
+        for index, line in enumerate(lines):
+            ActualExpense.objects.create(
+                plan=plan, budget_line=line, date=date(2023, 5, 10), amount=index
+            )
+            BudgetLineFactory(measure=measure, year=plan.years.first())  # lines on one measure
+        expense = ActualExpense.objects.filter(plan=plan).first()
+        return [
+            reverse("admin:actionplans_actualexpense_changelist"),
+            reverse("admin:actionplans_actualexpense_changelist")
+            + f"?plan__id__exact={plan.pk}&annee=2&source=pac",
+            reverse("admin:actionplans_actualexpense_add"),
+            reverse("admin:actionplans_actualexpense_change", args=[expense.pk]),
+            reverse("admin:actionplans_measure_change", args=[measure.pk]),
+        ]
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    small = with_expenses(2, "petit")
+    counts = []
+    for url in small:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    large = with_expenses(20, "grand")
+    for url, budget in zip(large, counts, strict=True):
+        with django_assert_max_num_queries(budget):
+            client.get(url)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
@@ -523,21 +524,28 @@ class ExpenseSourceFilter(admin.SimpleListFilter):
         )
 
 
-def budget_line_label(line):
+def _plan_name(plan):
+    return Truncator(plan.title).chars(50)
+
+
+def budget_line_label(line, with_plan=True):
     """« Plan Beauce — 1.1.1 — Ministère : PAC — An 2 (2023-2024) — Capsules »."""
     measure = line.measure
-    parts = [measure.objective.axis.plan.title, measure.number, line.get_source_display()]
+    parts = [measure.number, line.get_source_display()]
     parts.append(str(line.year) if line.year_id else _("Réparti sur l'échéance"))
     if line.description:
-        parts.append(line.description[:60])
+        parts.append(Truncator(line.description).chars(50))
+    if with_plan:
+        parts.insert(0, _plan_name(measure.objective.axis.plan))
     return " — ".join(str(part) for part in parts)
 
 
-def plan_line_label(expense):
+def plan_line_label(expense, with_plan=True):
     """« Plan Beauce — Frais de gestion — Ministère : PAC »."""
-    return " — ".join(
-        str(part) for part in (expense.plan.title, expense.label, expense.get_source_display())
-    )
+    parts = [expense.label, expense.get_source_display()]
+    if with_plan:
+        parts.insert(0, _plan_name(expense.plan))
+    return " — ".join(str(part) for part in parts)
 
 
 @admin.register(ActualExpense)
@@ -547,7 +555,7 @@ class ActualExpenseAdmin(HistoryAdmin):
     saved): a predicate added there (a locked period) applies here."""
 
     form = ActualExpenseForm
-    list_display = ["date", "plan", "line_label", "amount_display", "description"]
+    list_display = ["date", "plan_name", "line_label", "amount_display", "description"]
     list_filter = [("plan", ScopedRelatedFilter), ExpenseYearFilter, ExpenseSourceFilter]
     list_select_related = [
         "plan",
@@ -585,11 +593,15 @@ class ActualExpenseAdmin(HistoryAdmin):
             field.label_from_instance = plan_line_label
         return field
 
+    @admin.display(description=_("plan"), ordering="plan__title")
+    def plan_name(self, expense):
+        return _plan_name(expense.plan)
+
     @admin.display(description=_("ligne"))
     def line_label(self, expense):
         if expense.budget_line_id:
-            return budget_line_label(expense.budget_line)
-        return plan_line_label(expense.plan_expense)
+            return budget_line_label(expense.budget_line, with_plan=False)
+        return plan_line_label(expense.plan_expense, with_plan=False)
 
     @admin.display(description=_("montant"), ordering="amount")
     def amount_display(self, expense):

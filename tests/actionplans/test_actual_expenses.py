@@ -49,7 +49,7 @@ def test_a_coordinator_records_an_expense_on_a_line_of_their_plan(client, coordi
     )
     page = client.get(reverse("admin:actionplans_actualexpense_changelist")).content.decode()
     assert f"1{NBSP}250,50{NBSP}$" in page
-    assert "Plan de la table A — 1.1.1 — Ministère : PAC — Réparti sur l&#x27;échéance" in page
+    assert "1.1.1 — Ministère : PAC — Réparti sur l&#x27;échéance — Capsules" in page
 
 
 def test_the_line_select_shows_only_the_coordinators_plans(client, coordinator_a, line_a, line_b):

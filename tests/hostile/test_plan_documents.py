@@ -176,7 +176,7 @@ BAD_DOCUMENTS = [
     (
         "source-trop-longue",
         document(measure(budget=("11 340 $", "90 h", "6 000 $", "PAC " * 30))),
-        "Ligne 4, moyen d'action 1.1.1, « source de financement » : "
+        "Ligne 4, moyen d'action 1.1.1, « source de financement (texte du plan) » : "
         "Assurez-vous que cette valeur comporte au plus 100 caractères",
     ),
     (

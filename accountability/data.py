@@ -14,7 +14,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accountability.finance import financial_statement
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
+from actionplans.budget import measure_planned_by_year, spread
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
 from common.formatting import format_number
@@ -77,6 +79,7 @@ class ReportData:
     events: list = field(default_factory=list)
     organisations: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    finance: object = None  # accountability.finance.FinancialStatement
 
     @property
     def is_public(self):
@@ -229,9 +232,11 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                             total_actual=tracked.total_actual,
                         )
                     )
-                planned = measure.budget_total
+                by_year = measure_planned_by_year(measure, years)  # the period's years only
+                planned = sum((by_year.get(y.number, 0) for y in period_years), Decimal(0))
                 spent = sum((r.amount_spent or 0 for r in activities[measure.pk]), Decimal(0))
-                planned_total += planned
+                if not measure.outside_pac:  # never counted in the PAC figures
+                    planned_total += planned
                 sections.append(
                     MeasureSection(
                         measure=measure,
@@ -275,7 +280,10 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             }
         ).order_by("name")
     )
-    planned_total += sum((expense.amount for expense in plan.expenses.all()), Decimal(0))
+    for expense in plan.expenses.all():
+        expense_years = [y for y in years if y.pk == expense.year_id] or years
+        shares = spread(expense.amount, expense_years)
+        planned_total += sum((shares.get(y, 0) for y in period_years), Decimal(0))
     data.summary = {
         "measures": len(data.sections),
         "activities": sum(len(s.activities) for s in [*data.sections, *data.archived]),
@@ -285,6 +293,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
         "spent": spent_total,
         **{f"status_{key}": count for key, count in status_counts.items()},
     }
+    data.finance = financial_statement(plan, period, declared=spent_total)
     return data
 
 

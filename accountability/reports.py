@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accountability.cover import report_cover
 from accountability.data import FULL, report_data
+from accountability.finance import finance_dataset
 from accountability.progress import Status
 from accountability.services import pdf_from_html, report_file_prepare, source_digest
 from common.spreadsheets import COUNT_FORMAT, neutralise_dataset, spreadsheet_export
@@ -300,4 +301,6 @@ def _workbook(data):
                     _money(report.amount_spent),
                 ]
             )
-    return tablib.Databook([summary, axes, objectives, measures, indicators, activities])
+    return tablib.Databook(
+        [summary, finance_dataset(data.finance), axes, objectives, measures, indicators, activities]
+    )

@@ -1,19 +1,30 @@
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.db import transaction
+from django.db.models import F, Q, prefetch_related_objects
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
 from actionplans import selectors, services
 from actionplans.admin_views import plan_import_view
+from actionplans.budget import line_years, spread
 from actionplans.exports import plan as exports
-from actionplans.forms import PlanSheetConfirmForm, PlanSheetImportForm, indicator_form_for_years
+from actionplans.forms import (
+    ActualExpenseForm,
+    PlanSheetConfirmForm,
+    PlanSheetImportForm,
+    indicator_form_for_years,
+)
 from actionplans.models import (
+    ActualExpense,
     Axis,
     BudgetLine,
     Indicator,
@@ -24,6 +35,7 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
+from actionplans.models.money import FundingSource
 from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from common.formatting import format_hours, format_money
@@ -49,9 +61,35 @@ class AxisInline(RuleBookTabularInline):
     show_change_link = True
 
 
-class PlanExpenseInline(RuleBookTabularInline):
+class PlanYearChoicesMixin:
+    """The « année du plan » select of a line: its plan's years only, « An 1 (2022-2023) »,
+    read once for the page however many lines it shows; empty means spread."""
+
+    empty_year_label = None
+
+    def plan_of(self, obj):
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        plan = self.plan_of(obj)
+        self._years = list(plan.years.all()) if plan is not None else []
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("year")
+        if field is not None:
+            field.queryset = PlanYear.objects.filter(pk__in=[year.pk for year in self._years])
+            field.choices = [("", self.empty_year_label)] + [
+                (year.pk, str(year)) for year in self._years
+            ]
+        return formset
+
+
+class PlanExpenseInline(PlanYearChoicesMixin, RuleBookTabularInline):
     model = PlanExpense
-    fields = ["kind", "label", "amount"]
+    fields = ["kind", "label", "amount", "source", "year"]
+    empty_year_label = _("Réparti sur les années du plan")
+
+    def plan_of(self, obj):
+        return obj
 
 
 @admin.register(Plan)
@@ -159,9 +197,36 @@ class IndicatorInline(RuleBookTabularInline):
         return ["label", "unit", "is_cumulative", "baseline", *targets, "target_plan", "position"]
 
 
-class BudgetLineInline(RuleBookTabularInline):
+class BudgetLineInline(PlanYearChoicesMixin, RuleBookTabularInline):
     model = BudgetLine
-    fields = ["description", "staff_amount", "staff_hours", "other_amount", "funding_source"]
+    fields = [
+        "description",
+        "staff_amount",
+        "staff_hours",
+        "other_amount",
+        "funding_source",
+        "source",
+        "year",
+        "split_link",
+    ]
+    readonly_fields = ["split_link"]
+    empty_year_label = _("Réparti sur l'échéance")
+
+    def plan_of(self, obj):
+        return obj.objective.axis.plan if obj is not None else None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._can_split = obj is not None and self.has_change_permission(request, obj)
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("par année"))
+    def split_link(self, line):
+        """A link to the page that splits an unsplit line per year (a form there: no
+        JavaScript, nothing changed by following a link)."""
+        if line.pk is None or line.year_id is not None or not getattr(self, "_can_split", False):
+            return "—"
+        url = reverse("admin:actionplans_measure_split_line", args=[line.measure_id, line.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Répartir par année"))
 
 
 SHEET_CLAIM_SECONDS = 7 * 24 * 3600  # longer than a confirmation page stays open
@@ -236,6 +301,56 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("objective__axis__plan")
         return selectors.measures_with_totals(queryset).in_plan_order()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/lignes/<int:line_id>/repartir/",
+                self.admin_site.admin_view(self.split_line_view),
+                name="actionplans_measure_split_line",
+            ),
+            *super().get_urls(),
+        ]
+
+    def split_line_view(self, request, object_id, line_id):
+        """« Répartir par année »: what the line becomes, then a button that does it."""
+        measure = self.get_object(request, object_id)  # another table's measure: 404
+        line = get_object_or_404(measure.budget_lines.select_related("year"), pk=line_id)
+        if not self.has_change_permission(request, measure) or not request.user.has_perm(
+            "actionplans.change_budgetline", line
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:actionplans_measure_change", args=[measure.pk])
+        if request.method == "POST":
+            try:
+                parts = services.budget_line_split(line=line)
+            except services.BudgetLineSplitError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "La ligne est répartie en %(count)s lignes, une par année : le total du "
+                        "moyen d'action reste le même."
+                    )
+                    % {"count": len(parts)},
+                    messages.SUCCESS,
+                )
+            return redirect(change_url)
+        years = line_years(line, list(measure.objective.axis.plan.years.all()))
+        shares = spread(line.total, years)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Répartir une ligne budgétaire par année"),
+            "opts": self.opts,
+            "measure": measure,
+            "line": line,
+            "shares": [(year, shares[year]) for year in years],
+            "already_split": line.year_id is not None,
+            "change_url": change_url,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/actionplans/measure/split_line.html", context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -368,3 +483,138 @@ class IndicatorAdmin(HistoryAdmin):
     search_fields = ["label", "measure__number", "measure__title"]
     fields = ["measure", "label", "unit", "is_cumulative", "baseline", "position"]
     autocomplete_fields = ["measure"]
+
+
+class ExpenseYearFilter(admin.SimpleListFilter):
+    """The plan year an expense's date falls in (An 1, An 2…, whatever the plan's dates)."""
+
+    title = _("année du plan")
+    parameter_name = "annee"
+
+    def lookups(self, request, model_admin):
+        numbers = (
+            PlanYear.objects.for_user(request.user)
+            .order_by("number")
+            .values_list("number", flat=True)
+            .distinct()
+        )
+        return [(str(n), _("An %(number)s") % {"number": n}) for n in numbers]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        return queryset.filter(
+            plan__years__number=int(self.value()),
+            date__gte=F("plan__years__start_date"),
+            date__lte=F("plan__years__end_date"),
+        )
+
+
+class ExpenseSourceFilter(admin.SimpleListFilter):
+    title = _("source de financement")
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return FundingSource.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in FundingSource.values:
+            return queryset
+        return queryset.filter(
+            Q(budget_line__source=self.value()) | Q(plan_expense__source=self.value())
+        )
+
+
+def _plan_name(plan):
+    return Truncator(plan.title).chars(50)
+
+
+def budget_line_label(line, with_plan=True):
+    """« Plan Beauce — 1.1.1 — Ministère : PAC — An 2 (2023-2024) — Capsules »."""
+    measure = line.measure
+    parts = [measure.number, line.get_source_display()]
+    parts.append(str(line.year) if line.year_id else _("Réparti sur l'échéance"))
+    if line.description:
+        parts.append(Truncator(line.description).chars(50))
+    if with_plan:
+        parts.insert(0, _plan_name(measure.objective.axis.plan))
+    return " — ".join(str(part) for part in parts)
+
+
+def plan_line_label(expense, with_plan=True):
+    """« Plan Beauce — Frais de gestion — Ministère : PAC »."""
+    parts = [expense.label, expense.get_source_display()]
+    if with_plan:
+        parts.insert(0, _plan_name(expense.plan))
+    return " — ".join(str(part) for part in parts)
+
+
+@admin.register(ActualExpense)
+class ActualExpenseAdmin(HistoryAdmin):
+    """What the coordination actually spent, per line and date. Every write asks the rule book
+    (``has_*_permission`` for the stored expense, the form for the expense as it would be
+    saved): a predicate added there (a locked period) applies here."""
+
+    form = ActualExpenseForm
+    list_display = ["date", "plan_name", "line_label", "amount_display", "description"]
+    list_filter = [("plan", ScopedRelatedFilter), ExpenseYearFilter, ExpenseSourceFilter]
+    list_select_related = [
+        "plan",
+        "budget_line__measure__objective__axis__plan",
+        "budget_line__year",
+        "plan_expense__plan",
+    ]
+    search_fields = ["description", "budget_line__measure__number", "plan_expense__label"]
+    date_hierarchy = "date"
+    fields = ["budget_line", "plan_expense", "date", "amount", "description"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        form.perm = "actionplans.change_actualexpense" if obj else "actionplans.add_actualexpense"
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "budget_line":
+            kwargs["queryset"] = (
+                BudgetLine.objects.managed_by(request.user)
+                .select_related("measure__objective__axis__plan", "year")
+                .order_by("measure__objective__axis__plan__title", "measure__number", "id")
+            )
+        elif db_field.name == "plan_expense":
+            kwargs["queryset"] = (
+                PlanExpense.objects.managed_by(request.user)
+                .select_related("plan")
+                .order_by("plan__title", "id")
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "budget_line":
+            field.label_from_instance = budget_line_label
+        elif db_field.name == "plan_expense":
+            field.label_from_instance = plan_line_label
+        return field
+
+    @admin.display(description=_("plan"), ordering="plan__title")
+    def plan_name(self, expense):
+        return _plan_name(expense.plan)
+
+    @admin.display(description=_("ligne"))
+    def line_label(self, expense):
+        if expense.budget_line_id:
+            return budget_line_label(expense.budget_line, with_plan=False)
+        return plan_line_label(expense.plan_expense, with_plan=False)
+
+    @admin.display(description=_("montant"), ordering="amount")
+    def amount_display(self, expense):
+        return format_money(expense.amount)
+
+    def save_model(self, request, obj, form, change):
+        services.actual_expense_save(expense=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.actual_expense_delete(expense=obj, user=request.user)
+
+    @transaction.atomic  # all of them or, if one is in a locked period, none
+    def delete_queryset(self, request, queryset):
+        for expense in queryset:
+            services.actual_expense_delete(expense=expense, user=request.user)

@@ -6,7 +6,8 @@ from actionplans.imports.documents import preview_document
 from actionplans.imports.organisations import OrganisationChoice, looks_like_acronym
 from actionplans.imports.parsing import PlanParseError, plan_period_error
 from actionplans.imports.rows import check_size
-from actionplans.models import Indicator, Plan
+from actionplans.models import ActualExpense, Indicator, Plan
+from actionplans.rules import PeriodLocked, period_open_check
 from actionplans.services import indicator_targets_set
 from common.spreadsheets import MAX_SPREADSHEET_BYTES
 
@@ -327,3 +328,48 @@ class PlanOrganisationsForm(forms.Form):
                     )
                 )
         return chosen
+
+
+class ActualExpenseForm(forms.ModelForm):
+    """An actual expense against one line of one of the user's plans; the plan follows from
+    the line. ``user`` and ``perm`` are set by the admin: the rule book is asked about the
+    expense as it would be saved (its table, its date), so a predicate there (a locked period,
+    say) refuses it with the form's message, before anything is written."""
+
+    user = None
+    perm = None
+
+    class Meta:
+        model = ActualExpense
+        fields = ["budget_line", "plan_expense", "date", "amount", "description"]
+        error_messages = {
+            "amount": {"min_value": _("Un montant ne peut pas être négatif.")},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        line, plan_line = cleaned.get("budget_line"), cleaned.get("plan_expense")
+        if bool(line) == bool(plan_line):
+            if "budget_line" not in self.errors and "plan_expense" not in self.errors:
+                raise forms.ValidationError(
+                    _(
+                        "Choisissez une seule ligne : celle d'un moyen d'action ou une ligne du "
+                        "plan (imprévus, frais de gestion)."
+                    )
+                )
+            return cleaned
+        self.instance.plan = line.measure.objective.axis.plan if line else plan_line.plan
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.is_valid() and self.perm and not self.user.has_perm(self.perm, self.instance):
+            self.add_error(None, _("Vous ne pouvez pas enregistrer cette dépense."))
+        if self.is_valid():
+            days = [self.instance.date]
+            if self.instance.pk is not None:
+                days.append(self.initial.get("date"))
+            try:
+                period_open_check(self.instance.plan_id, *days)
+            except PeriodLocked as locked:
+                self.add_error(None, str(locked))

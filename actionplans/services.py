@@ -1,12 +1,14 @@
 """Writes on action plans. Views, admin and commands call these; they hold the rules."""
 
 from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplans.budget import line_years, spread
 from actionplans.imports import revisions
 from actionplans.imports.limits import field_limit_errors
 from actionplans.imports.organisations import (
@@ -721,3 +723,60 @@ def actual_expense_delete(*, expense: ActualExpense, user) -> None:
     expense._history_user = user
     audit.record("expense.delete", plan=expense.plan_id, expense=expense.pk)
     expense.delete()
+
+
+SPLIT_REASON = "Ligne budgétaire répartie par année"
+TENTH = Decimal("0.1")
+
+
+class BudgetLineSplitError(ValueError):
+    pass
+
+
+def _spread_hours(hours, years):
+    """``{year: hours}`` to the tenth of an hour (the field's precision), adding up."""
+    share = (Decimal(hours) / len(years)).quantize(TENTH, rounding=ROUND_DOWN)
+    shares = dict.fromkeys(years, share)
+    shares[years[-1]] = Decimal(hours) - share * (len(years) - 1)
+    return shares
+
+
+def budget_line_split(*, line: BudgetLine) -> list[BudgetLine]:
+    """Replace ``line``, planned over its measure's schedule, by one line per year of that
+    schedule (all the plan's years for a continuous measure), each amount shared as the
+    financial statement already shares it (``budget.spread``), so that the measure's total
+    stays the document's to the cent. Its actual expenses move to the line of the year their
+    date falls in. Each step is recorded in the history."""
+    if line.year_id is not None:
+        raise BudgetLineSplitError(_("Cette ligne est déjà rattachée à une année du plan."))
+    measure = line.measure
+    plan_years = list(measure.objective.axis.plan.years.all())
+    years = line_years(line, plan_years)
+    if not years:
+        raise BudgetLineSplitError(_("Le plan n'a pas encore d'années : rien à répartir."))
+    staff, other = spread(line.staff_amount, years), spread(line.other_amount, years)
+    hours = _spread_hours(line.staff_hours, years)
+    with transaction.atomic():
+        parts = []
+        for year in years:
+            part = BudgetLine(
+                measure=measure,
+                description=line.description,
+                staff_amount=staff[year],
+                staff_hours=hours[year],
+                other_amount=other[year],
+                funding_source=line.funding_source,
+                source=line.source,
+                year=year,
+            )
+            part._change_reason = SPLIT_REASON
+            part.save()
+            parts.append(part)
+        for expense in line.actual_expenses.all():
+            started = [p for p in parts if p.year.start_date <= expense.date] or parts[:1]
+            expense.budget_line = started[-1]
+            expense._change_reason = SPLIT_REASON
+            expense.save(update_fields=["budget_line"])
+        line._change_reason = SPLIT_REASON
+        line.delete()
+    return parts

@@ -299,6 +299,40 @@ def load_reports():
             )
 
 
+# What the Beauce coordination spent, per budget line: (measure number or plan line kind, plan
+# year of the line (for a line split per year), date, amount, description).
+DEMO_EXPENSES = [
+    ("1.1.1", 1, date(2022, 11, 15), "2400", "Firme externe : scénarisation des capsules"),
+    ("1.1.1", 2, date(2023, 5, 10), "1250.50", "Firme externe : montage des capsules"),
+    ("2.1.4", None, date(2023, 6, 30), "9072", "Coordination des SAIM, premier trimestre"),
+    ("4.1.3", None, date(2023, 10, 31), "1500", "Rédaction du rapport d'étape"),
+    ("management", None, date(2023, 9, 30), "3250", "Frais de gestion, premier semestre"),
+]
+
+
+def load_money():
+    """Measure 1.1.1's budget split per year, and a few actual expenses on the Beauce plan."""
+    from actionplans.models import ActualExpense
+    from actionplans.services import budget_line_split
+
+    plan = Plan.objects.get(slug=BEAUCE_PLAN["slug"])
+    capsules = Measure.objects.of_plan(plan).get(number="1.1.1")
+    if not capsules.budget_lines.filter(year__isnull=False).exists():
+        for line in capsules.budget_lines.filter(year__isnull=True):
+            budget_line_split(line=line)
+    for key, year, day, amount, description in DEMO_EXPENSES:
+        if ActualExpense.objects.filter(plan=plan, description=description).exists():
+            continue
+        expense = ActualExpense(plan=plan, date=day, amount=amount, description=description)
+        if key in dict(plan.expenses.model.Kind.choices):
+            expense.plan_expense = plan.expenses.filter(kind=key).first()
+        else:
+            lines = Measure.objects.of_plan(plan).get(number=key).budget_lines.all()
+            expense.budget_line = (lines.filter(year__number=year) if year else lines).first()
+        expense.full_clean()
+        expense.save()
+
+
 def load_kits():
     """Seed 000's kit, with its Facebook text as a downloadable PDF (the seed's logo and
     visual are not in the seeds, so the kit carries only what we have)."""
@@ -372,6 +406,7 @@ def load_demo():
     load_events()
     accounts = load_accounts()
     load_reports()
+    load_money()
     load_submissions()
     load_kits()
     return accounts

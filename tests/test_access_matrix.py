@@ -43,12 +43,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accountability.models import Submission
-from actionplans.models import PeriodLock
+from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
 from partners.models import Committee, Invitation, Meeting
 from tests.factories import (
     ActivityFactory,
+    BudgetLineFactory,
     EventFactory,
     IndicatorFactory,
     MembershipFactory,
@@ -274,6 +275,7 @@ ADMIN_MODELS = {
     "actionplans_measure": (TABLE_OWNED, "measure"),
     "actionplans_target": (TABLE_OWNED, "target"),
     "actionplans_indicator": (TABLE_OWNED, "indicator"),
+    "actionplans_actualexpense": (TABLE_OWNED, "expense"),
     "events_eventseries": (TABLE_OWNED, "series"),
     "events_event": (TABLE_OWNED, "event"),
     "kits_kit": (TABLE_OWNED, "kit"),
@@ -306,6 +308,7 @@ WITH_REVERT = {
     "actionplans_measure",
     "actionplans_target",
     "actionplans_indicator",
+    "actionplans_actualexpense",
     "events_event",
     "kits_kitadoption",
     "activities_activity",
@@ -603,6 +606,15 @@ EXPECTED = {
         "GET": "login 403 403 403 ok ok 403 ok",
         "POST": "login 403 403 403 any any 403 any",
     },
+    # « Répartir par année »: a budget line's split page (GET shows it, POST does it): the
+    # table's coordinators and superusers; the ministry reads the measure, never splits.
+    "admin:actionplans_measure_split_line": {
+        "url": "/fr/admin/actionplans/measure/{measure.pk}/lignes/{budget_line.pk}/repartir/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     "admin:actionplans_measure_process_import": {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
@@ -721,6 +733,10 @@ def _build_world():
         draft_measure = measure_in(draft, "1.1.1")
         indicator = IndicatorFactory(measure=measure)
         target = TargetFactory(indicator=indicator)
+        budget_line = BudgetLineFactory(measure=measure)
+        expense = ActualExpense.objects.create(
+            plan=plan, budget_line=budget_line, date=plan.start_date, amount=10
+        )
         activity = ActivityFactory(
             measure=measure, organisation=org, author=partner, status="submitted"
         )
@@ -801,6 +817,8 @@ def _build_world():
             "objective": measure.objective,
             "indicator": indicator,
             "target": target,
+            "budget_line": budget_line,
+            "expense": expense,
             "activity": activity,
             "attachment": attachment,
             "series": series,

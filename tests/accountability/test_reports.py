@@ -83,7 +83,7 @@ def test_the_beauce_report_reads_right(beauce):
     for axis in beauce.axes.all():
         assert axis.title[:40] in " ".join(text.split())
     assert "1.1.1 Soutenir les partenaires" in text
-    assert "prévu 17 340 $" in text
+    assert "prévu 8 670 $" in text  # « Ans 1-2 », 17 340 $: its half planned for year 2
     assert "3 capsules" in text
     assert "An 2 : 19 activités" in text
     assert "Fête des voisins interculturelle" in text and "Souper aux saveurs du monde" in text
@@ -137,6 +137,7 @@ def test_xlsx_has_one_sheet_per_level(beauce):
     workbook = load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == [
         "Sommaire",
+        "Finances",
         "Axes",
         "Objectifs",
         "Moyens d'action",
@@ -148,7 +149,7 @@ def test_xlsx_has_one_sheet_per_level(beauce):
     measures = {
         row[0]: row for row in workbook["Moyens d'action"].iter_rows(min_row=2, values_only=True)
     }
-    assert measures["1.1.1"][5] == 17340
+    assert measures["1.1.1"][5] == 8670  # planned for the period's year (2 of « Ans 1-2 »)
 
 
 def test_periods(beauce):

@@ -218,3 +218,18 @@ def test_a_sheet_with_other_columns_is_refused_in_the_admin(client, coordinator_
     assert response.context.get("confirm_form") is None
     assert "colonne(s) manquante(s) : Numéro, Moyen d&#x27;action" in response.content.decode()
     assert snapshot(beauce) == before
+
+
+def test_a_line_split_per_year_exports_its_total_and_comes_back_unchanged(beauce):
+    from actionplans.services import budget_line_split
+
+    measure = Measure.objects.of_plan(beauce).get(number="1.1.1")
+    budget_line_split(line=measure.budget_lines.get())
+    rows = dataset_of(beauce).dict
+    first = next(row for row in rows if row["Numéro"] == "1.1.1")
+    assert (first["Total ($)"], first["RH ($)"]) == (17340, 11340)
+    before = snapshot(beauce)
+    result = MeasureResource(plan=beauce).import_data(dataset_of(beauce), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == 27
+    assert snapshot(beauce) == before

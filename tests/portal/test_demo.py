@@ -68,3 +68,17 @@ def test_demo_accounts_have_their_roles():
     assert roles.is_ministry(users.get(username="ministere@tables-immigration.example"))
     municipal = users.get(username="municipalite.fortierville@tables-immigration.example")
     assert municipal.person.municipalities_contact.get().name == "Fortierville"
+
+
+def test_the_demo_beauce_plan_has_money_by_year_and_actual_expenses():
+    from decimal import Decimal
+
+    from actionplans.budget import plan_budget
+
+    demo.load_demo()
+    plan = Plan.objects.get(slug=demo.BEAUCE_PLAN["slug"])
+    capsules = Measure.objects.of_plan(plan).get(number="1.1.1")
+    lines = capsules.budget_lines.order_by("year__number")
+    assert [(line.year.number, line.total) for line in lines] == [(1, 8670), (2, 8670)]
+    budget = plan_budget(plan)
+    assert budget.total(years={2}).spent == Decimal("1250.50") + 9072 + 1500 + 3250

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 
-from actionplans.models import Measure, PlanExpense, Target
+from actionplans.models import ActualExpense, Measure, PlanExpense, Target
 from activities.services import activity_approve
 from common.admin import ReadableHistoryMixin
 from events.models import EventSeries
@@ -314,6 +314,7 @@ def _plan(client, superuser):
             "expenses-0-kind": "management",
             "expenses-0-label": "Frais de gestion",
             "expenses-0-amount": "13000",
+            "expenses-0-source": "pac",
             "expenses-0-plan": str(plan.pk),
         },
     )
@@ -322,6 +323,20 @@ def _plan(client, superuser):
         f"{capfirst(PlanExpense._meta.verbose_name)} « Frais de gestion »",
         f"{label(PlanExpense, 'amount')} : 13 000",
     ]
+
+
+@changes("actionplans.ActualExpense")
+def _actual_expense(client, superuser):
+    line = BudgetLineFactory(measure=measure_in(PlanFactory(), "1.1.1"))
+    expense = ActualExpense.objects.create(
+        plan=line.measure.objective.axis.plan,
+        budget_line=line,
+        date=datetime(2023, 5, 10).date(),
+        amount=10,
+        description="Graphiste",
+    )
+    change_in_admin(client, expense, amount="1250.50")
+    return expense, [f"{label(ActualExpense, 'amount')} : 10 → 1 250,50"]
 
 
 @changes("actionplans.Axis")

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accountability.narratives import report_narratives
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
@@ -76,6 +77,7 @@ class ReportData:
     events: list = field(default_factory=list)
     organisations: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+    narratives: object = None  # accountability.narratives.ReportNarratives of the period
 
     @property
     def is_public(self):
@@ -170,6 +172,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             municipalities |= {m.name for m in report.municipalities.all()}
 
     data = ReportData(plan=plan, period=period, variant=variant, annual=annual)
+    data.narratives = report_narratives(plan, period)
     status_counts = dict.fromkeys(Status.ORDER, 0)
     planned_total = Decimal(0)
     for axis in axes:

@@ -263,4 +263,9 @@ def _workbook(data):
                     float(report.amount_spent) if report.amount_spent is not None else None,
                 ]
             )
-    return tablib.Databook([summary, axes, objectives, measures, indicators, activities])
+    texts = tablib.Dataset(title=_("Textes")[:31], headers=[_("Partie"), _("Texte")])
+    for label, text in data.narratives.general_texts:
+        texts.append([str(label), text])
+    for axis, _objectives in data.axes:
+        texts.append([str(axis), data.narratives.axis_text(axis.pk)])
+    return tablib.Databook([summary, axes, objectives, measures, indicators, activities, texts])

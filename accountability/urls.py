@@ -6,4 +6,5 @@ app_name = "accountability"
 urlpatterns = [
     path("", views.report_home, name="home"),
     path("<slug:slug>/", views.report_plan, name="plan"),
+    path("<slug:slug>/textes/", views.report_narratives_page, name="narratives"),
 ]

@@ -82,7 +82,7 @@ def narratives_save(*, plan, period, texts, user):
     axes = {axis.pk: axis for axis in plan.axes.all()}
     changed = []
     with transaction.atomic():
-        rows = Narrative.objects.of_period(plan, period).select_for_update()
+        rows = Narrative.objects.of_period(plan, period).order_by().select_for_update()
         existing = {narrative.axis_id: narrative for narrative in rows}
         for axis_id, values in texts.items():
             if axis_id is not None and axis_id not in axes:

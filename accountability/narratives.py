@@ -76,9 +76,10 @@ def report_narratives(plan, period):
 
 def narratives_save(*, plan, period, texts, user):
     """Save a period's texts together: ``texts`` maps ``None`` (the general narrative) to
-    ``{"achievements": …, "difficulties": …, "adjustments": …}`` and each axis id to its
-    narrative. A text left as it was makes no new version; a narrative never written and left
-    empty is not created. Returns the narratives that changed."""
+    ``{"achievements": …, "difficulties": …, "adjustments": …}`` (a text not named is left as
+    it is) and each axis id to its narrative. A text left as it was makes no new version; a
+    narrative never written and left empty is not created. Returns the narratives that
+    changed, each with one new version recorded under ``user``."""
     axes = {axis.pk: axis for axis in plan.axes.all()}
     changed = []
     with transaction.atomic():
@@ -88,7 +89,9 @@ def narratives_save(*, plan, period, texts, user):
             if axis_id is not None and axis_id not in axes:
                 raise ValueError(f"axis {axis_id} is not an axis of {plan}")
             if axis_id is None:
-                values = {name: _clean(values.get(name, "")) for name in GENERAL_FIELDS}
+                if unknown := set(values) - set(GENERAL_FIELDS):
+                    raise ValueError(f"not a text of the general narrative: {sorted(unknown)}")
+                values = {name: _clean(value) for name, value in values.items()}
             else:
                 values = {AXIS_FIELD: _clean(values)}
             narrative = existing.get(axis_id)

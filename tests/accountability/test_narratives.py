@@ -249,3 +249,22 @@ def test_the_page_runs_as_many_queries_with_ten_times_the_axes(client, plan, coo
     write_all()
     write_all()
     assert queries() == small
+
+
+def test_a_general_text_not_named_is_kept(plan):
+    period, user = parse_period(plan, YEAR_1), UserFactory()
+    narratives_save(
+        plan=plan,
+        period=period,
+        texts={None: {"achievements": "Fait.", "difficulties": "Difficile."}},
+        user=user,
+    )
+    narratives_save(plan=plan, period=period, texts={None: {"adjustments": "Ajusté."}}, user=user)
+    general = Narrative.objects.get(axis=None)
+    assert (general.achievements, general.difficulties, general.adjustments) == (
+        "Fait.",
+        "Difficile.",
+        "Ajusté.",
+    )
+    with pytest.raises(ValueError):
+        narratives_save(plan=plan, period=period, texts={None: {"bilan": "?"}}, user=user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.finance import financial_statement
+from accountability.narratives import report_narratives
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
 from actionplans.budget import measure_planned_by_year, spread
 from actionplans.selectors import archived_measures, plan_tree
@@ -80,6 +81,7 @@ class ReportData:
     organisations: list = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     finance: object = None  # accountability.finance.FinancialStatement
+    narratives: object = None  # accountability.narratives.ReportNarratives of the period
 
     @property
     def is_public(self):
@@ -196,6 +198,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             municipalities |= {m.name for m in report.municipalities.all()}
 
     data = ReportData(plan=plan, period=period, variant=variant, annual=annual)
+    data.narratives = report_narratives(plan, period)
     status_counts = dict.fromkeys(Status.ORDER, 0)
     planned_total = Decimal(0)
     for axis in axes:

@@ -74,3 +74,77 @@ class ReopenForm(forms.Form):
             "Il est conservé avec la période et affiché dans la liste des rapports soumis."
         ),
     )
+
+
+# A text longer than this is a paste gone wrong, not a report's paragraph.
+NARRATIVE_MAX_LENGTH = 20_000
+
+
+class NarrativePeriodForm(forms.Form):
+    """Which period's texts to write (the plan's own periods only)."""
+
+    periode = forms.ChoiceField(label=_("Période"))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periode"].choices = plan_periods(plan)
+
+
+def _text_field(label, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=True,
+        max_length=NARRATIVE_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class NarrativesForm(forms.Form):
+    """A period's texts, saved together: the general narrative's three texts, then one text
+    per axis (field ``axe_<id>``). ``initial`` comes from the narratives already written."""
+
+    realisations = _text_field(
+        _("Réalisations"), _("Ce que la table a accompli durant la période.")
+    )
+    difficultes = _text_field(
+        _("Difficultés"), _("Les obstacles rencontrés et ce qui a retardé les moyens d'action.")
+    )
+    ajustements = _text_field(
+        _("Ajustements"), _("Ce que la table change pour la suite, et pourquoi.")
+    )
+
+    GENERAL = {
+        "realisations": "achievements",
+        "difficultes": "difficulties",
+        "ajustements": "adjustments",
+    }
+
+    def __init__(self, *args, axes, narratives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.axes = list(axes)
+        general = narratives.general
+        for name, attribute in self.GENERAL.items():
+            self.fields[name].initial = getattr(general, attribute) if general else ""
+        for axis in self.axes:
+            self.fields[self.axis_field(axis)] = _text_field(str(axis))
+            self.fields[self.axis_field(axis)].initial = narratives.axis_text(axis.pk)
+
+    @staticmethod
+    def axis_field(axis):
+        return f"axe_{axis.pk}"
+
+    def general_fields(self):
+        return [self[name] for name in self.GENERAL]
+
+    def axis_fields(self):
+        return [(axis, self[self.axis_field(axis)]) for axis in self.axes]
+
+    def texts(self):
+        """What ``narratives_save`` takes: ``{None: general texts, axis id: text}``."""
+        data = self.cleaned_data
+        texts = {None: {attribute: data[name] for name, attribute in self.GENERAL.items()}}
+        for axis in self.axes:
+            texts[axis.pk] = data[self.axis_field(axis)]
+        return texts

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
 # A rendering still pending after this long is taken for lost (the worker stopped or crashed
@@ -149,3 +150,71 @@ class Submission(models.Model):
     @property
     def kind_label(self):
         return _("Bilan annuel") if self.annual else _("Rapport d'étape")
+
+
+class NarrativeQuerySet(TableOwnedQuerySet):
+    def of_period(self, plan, period):
+        """The texts written for exactly ``period`` (its dates: a plan year asked for by its
+        key or by its dates is the same period)."""
+        return self.filter(plan=plan, period_start=period.start, period_end=period.end)
+
+
+class Narrative(models.Model):
+    """What the coordination writes in the report of one period: for an axis, its narrative;
+    without an axis, the general one (achievements, difficulties, adjustments). One per plan,
+    period and axis; every version is kept in its history, with who and when."""
+
+    plan = models.ForeignKey(
+        "actionplans.Plan",
+        on_delete=models.CASCADE,
+        related_name="narratives",
+        verbose_name=_("plan"),
+    )
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période"))
+    period_key = models.CharField(_("période"), max_length=30)
+    axis = models.ForeignKey(
+        "actionplans.Axis",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="narratives",
+        verbose_name=_("axe"),
+    )
+    text = models.TextField(_("bilan de l'axe"), blank=True)
+    achievements = models.TextField(_("réalisations"), blank=True)
+    difficulties = models.TextField(_("difficultés"), blank=True)
+    adjustments = models.TextField(_("ajustements"), blank=True)
+
+    table_path = "plan__table"
+    objects = NarrativeQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["period_start", "period_end", "axis__number"]
+        verbose_name = _("texte du rapport")
+        verbose_name_plural = _("textes du rapport")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "period_start", "period_end", "axis"],
+                condition=models.Q(axis__isnull=False),
+                name="narrative_unique_axis_period",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "period_start", "period_end"],
+                condition=models.Q(axis__isnull=True),
+                name="narrative_unique_general_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="narrative_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        if self.axis_id is None:
+            return _("Bilan général (%(period)s)") % {"period": self.period_key}
+        return _("Bilan de l'axe %(number)s (%(period)s)") % {
+            "number": self.axis.number,
+            "period": self.period_key,
+        }

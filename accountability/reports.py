@@ -301,6 +301,20 @@ def _workbook(data):
                     _money(report.amount_spent),
                 ]
             )
+    texts = tablib.Dataset(title=_("Textes")[:31], headers=[_("Partie"), _("Texte")])
+    for label, text in data.narratives.general_texts:
+        texts.append([str(label), text])
+    for axis, _objectives in data.axes:
+        texts.append([str(axis), data.narratives.axis_text(axis.pk)])
     return tablib.Databook(
-        [summary, finance_dataset(data.finance), axes, objectives, measures, indicators, activities]
+        [
+            summary,
+            finance_dataset(data.finance),
+            axes,
+            objectives,
+            measures,
+            indicators,
+            activities,
+            texts,
+        ]
     )

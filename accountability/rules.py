@@ -15,3 +15,8 @@ rules.add_perm("accountability.reopen_period", manages_table_data)
 # Every table side by side (the ministry's view across tables): the ministry and superusers;
 # a coordinator sees their own table's reports, not the others'.
 rules.add_perm("accountability.view_tables_overview", is_superuser | is_ministry)
+
+# The texts of the report (per period): written by the table's coordinators (and superusers),
+# read by the ministry too.
+rules.add_perm("accountability.view_narratives", reads_table_data)
+rules.add_perm("accountability.change_narratives", manages_table_data)

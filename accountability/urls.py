@@ -21,4 +21,5 @@ urlpatterns = [
         name="submission_xlsx",
     ),
     path("<slug:slug>/soumis/<int:pk>/rouvrir/", views.period_reopen_confirm, name="reopen"),
+    path("<slug:slug>/textes/", views.report_narratives_page, name="narratives"),
 ]

@@ -7,16 +7,31 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountability import reports, submissions
 from accountability.data import FULL, PUBLIC, plan_for_report
 from accountability.exports import tables_overview_xlsx
-from accountability.forms import AccountabilityForm, ReopenForm, SubmissionForm
+from accountability.forms import (
+    AccountabilityForm,
+    NarrativePeriodForm,
+    NarrativesForm,
+    ReopenForm,
+    SubmissionForm,
+)
 from accountability.models import Submission
+from accountability.narratives import (
+    AXIS_FIELD,
+    TextHistory,
+    narrative_histories,
+    narratives_save,
+    report_narratives,
+)
 from accountability.overview import OVERDUE_AFTER, SORTS, tables_overview
 from actionplans.models import Plan
-from actionplans.periods import PeriodError, parse_period, parse_plan_period
+from actionplans.periods import PeriodError, parse_period, parse_plan_period, plan_periods
 from actionplans.services import ReopenError, period_reopen
 from common.responses import file_response
 
@@ -303,3 +318,84 @@ def public_report(request, slug):
         back_label=_("Retour au plan"),
         inline=True,
     )
+
+
+def _current_period_key(plan, today=None):
+    """The plan year under way, else the last one begun, else the whole plan."""
+    today = today or timezone.localdate()
+    key = "all"
+    for year in plan.years.all():
+        if year.start_date <= today:
+            key = f"{year.start_date.year}-{year.end_date.year}"
+        if year.start_date <= today <= year.end_date:
+            break
+    return key
+
+
+@login_required
+def report_narratives_page(request, slug):
+    """The texts of the report for one of the plan's periods: the general narrative
+    (achievements, difficulties, adjustments) and one per axis, written together by the
+    table's coordinators and read by the ministry, each with its earlier versions."""
+    plan = get_object_or_404(
+        Plan.objects.select_related("table").prefetch_related("years", "axes"), slug=slug
+    )
+    if not request.user.has_perm("accountability.view_narratives", plan):
+        raise PermissionDenied(
+            _(
+                "Les textes du rapport sont réservés au ministère et à la coordination de cette table."
+            )
+        )
+    can_write = request.user.has_perm("accountability.change_narratives", plan)
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied(_("Seule la coordination de la table rédige les textes du rapport."))
+    period_form = NarrativePeriodForm(
+        {"periode": request.GET.get("periode") or _current_period_key(plan)}, plan=plan
+    )
+    context = {"plan": plan, "period_form": period_form, "can_write": can_write}
+    if not period_form.is_valid():
+        return render(request, "accountability/narratives.html", context, status=400)
+    period = parse_period(plan, period_form.cleaned_data["periode"])
+    narratives = report_narratives(plan, period)
+    axes = plan.axes.all()
+    if request.method == "POST":
+        form = NarrativesForm(request.POST, axes=axes, narratives=narratives)
+        if form.is_valid():
+            changed = narratives_save(
+                plan=plan, period=period, texts=form.texts(), user=request.user
+            )
+            if changed:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Textes enregistrés pour la période « %(period)s » : %(count)d texte modifié.",
+                        "Textes enregistrés pour la période « %(period)s » : %(count)d textes modifiés.",
+                        len(changed),
+                    )
+                    % {"period": dict(plan_periods(plan))[period.key], "count": len(changed)},
+                )
+            else:
+                messages.info(request, _("Aucun texte n'a changé : rien à enregistrer."))
+            return redirect(f"{request.path}?periode={period.key}")
+    else:
+        form = NarrativesForm(axes=axes, narratives=narratives)
+    histories = narrative_histories(plan, period)
+    empty = TextHistory()
+    context.update(
+        {
+            "period": period,
+            "period_label": dict(plan_periods(plan))[period.key],
+            "form": form,
+            "general_rows": [
+                (field, histories.get((None, attribute), empty))
+                for field, attribute in zip(
+                    form.general_fields(), form.GENERAL.values(), strict=True
+                )
+            ],
+            "axis_rows": [
+                (axis, field, histories.get((axis.pk, AXIS_FIELD), empty))
+                for axis, field in form.axis_fields()
+            ],
+        }
+    )
+    return render(request, "accountability/narratives.html", context)

@@ -153,7 +153,7 @@ class AxisAdmin(HistoryAdmin):
     list_select_related = ["plan"]
     search_fields = ["title", "plan__title"]
     inlines = [ObjectiveInline]
-    fields = ["plan", "number", "title", "narrative"]
+    fields = ["plan", "number", "title"]
 
 
 class MeasureInline(RuleBookTabularInline):

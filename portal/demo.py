@@ -13,8 +13,10 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from accountability.models import Submission
+from accountability.narratives import narratives_save
 from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
+from actionplans.periods import parse_period
 from events.models import Event, EventSeries
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
@@ -333,6 +335,63 @@ def load_money():
         expense.save()
 
 
+# The Beauce coordination's texts for its second year (2023-2024): the general review and
+# one per axis, as the annual review prints them.
+DEMO_NARRATIVES_PERIOD = "2023-2024"
+DEMO_NARRATIVES = {
+    None: {
+        "achievements": (
+            "La Table a tenu ses deux activités de rapprochement interculturel prévues "
+            "(Fête des voisins à Saint-Georges, souper aux saveurs du monde), qui ont réuni "
+            "145 personnes. Le guichet d'accueil du CJE a accompagné les nouveaux arrivants "
+            "dans leurs premières démarches."
+        ),
+        "difficulties": (
+            "Le manque de logements abordables et de places en garderie freine la rétention "
+            "des familles. Les cours de francisation à temps partiel ont manqué de places "
+            "à l'automne."
+        ),
+        "adjustments": (
+            "La Table ajoute un volet logement au comité de coordination et demande au "
+            "Centre de services scolaire une deuxième cohorte de francisation en soirée."
+        ),
+    },
+    1: (
+        "Les personnes immigrantes sont mieux orientées dès leur arrivée : le guichet "
+        "d'accueil et les séances d'information ont rejoint les nouveaux arrivants des "
+        "quatre MRC."
+    ),
+    2: (
+        "Les activités de rapprochement ont mobilisé les municipalités de Saint-Georges et "
+        "de Beauceville ; les comités d'accueil municipaux restent à structurer."
+    ),
+    3: (
+        "Les entreprises recrutent davantage à l'international ; la Table a outillé les "
+        "employeurs pour l'accueil en emploi et le soutien aux conjoints."
+    ),
+    4: (
+        "Le comité de coordination s'est réuni quatre fois ; deux rapports de reddition "
+        "de comptes ont été produits."
+    ),
+}
+
+
+def load_narratives():
+    """The Beauce coordination's texts for one year. Saving the same texts again makes no
+    new version: loading twice changes nothing."""
+    plan = Plan.objects.prefetch_related("years", "axes").get(slug=BEAUCE_PLAN["slug"])
+    author = get_user_model().objects.get(username="coordination.beauce@tables-immigration.example")
+    axes = {axis.number: axis.pk for axis in plan.axes.all()}
+    texts = {
+        (None if key is None else axes[key]): text
+        for key, text in DEMO_NARRATIVES.items()
+        if key is None or key in axes
+    }
+    narratives_save(
+        plan=plan, period=parse_period(plan, DEMO_NARRATIVES_PERIOD), texts=texts, user=author
+    )
+
+
 def load_kits():
     """Seed 000's kit, with its Facebook text as a downloadable PDF (the seed's logo and
     visual are not in the seeds, so the kit carries only what we have)."""
@@ -408,5 +467,6 @@ def load_demo():
     load_reports()
     load_money()
     load_submissions()
+    load_narratives()
     load_kits()
     return accounts

@@ -446,6 +446,16 @@ EXPECTED = {
         "POST t1": "login 403 403 403 ok 403 403 ok",
         "POST t2": "login 403 403 403 403 ok 403 ok",
     },
+    # The texts of the report: the ministry reads them, the table's coordinators write them.
+    # (An empty POST is a valid save of empty texts: back to the page, "ok".)
+    "accountability:narratives": {
+        "url": "/fr/rapports/{plan.slug}/textes/",
+        "GET t1": "login 403 403 403 ok 403 ok ok",
+        "GET t2": "login 403 403 403 403 ok ok ok",
+        "GET t1d": "login 403 403 403 ok 403 ok ok",
+        "POST t1": "login 403 403 403 ok 403 403 ok",
+        "POST t2": "login 403 403 403 403 ok 403 ok",
+    },
     # --- events: public ones for everyone; private ones are not on the public calendar -----------
     # (c1 on its own private event: any — the brief does not say whether coordinators preview.)
     "events:list": {"url": "/fr/evenements/", "GET": ALL_OK},

@@ -117,11 +117,6 @@ class Axis(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
     title = models.CharField(_("titre"), max_length=500)
-    narrative = models.TextField(
-        _("bilan narratif"),
-        blank=True,
-        help_text=_("Texte de la coordination pour le bilan annuel."),
-    )
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()

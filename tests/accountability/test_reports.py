@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
+from accountability.narratives import narratives_save
 from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from actionplans.periods import PeriodError, parse_period
@@ -108,8 +109,12 @@ def test_a_period_without_activity_still_yields_a_report(beauce):
 
 def test_english_version_and_annual_review(beauce):
     axis = beauce.axes.get(number=1)
-    axis.narrative = "Une année de fêtes de quartier réussies."
-    axis.save()
+    narratives_save(
+        plan=beauce,
+        period=parse_period(beauce, "2023-2024"),
+        texts={axis.pk: "Une année de fêtes de quartier réussies."},
+        user=UserFactory(),
+    )
     text = pdf_text(render(beauce, lang="en", annual=True)[2])
     assert "Annual review" in text and "Table of contents" in text
     assert "April 1, 2023" in text
@@ -143,6 +148,7 @@ def test_xlsx_has_one_sheet_per_level(beauce):
         "Moyens d'action",
         "Indicateurs",
         "Activités",
+        "Textes",
     ]
     activities = [row[2] for row in workbook["Activités"].iter_rows(min_row=2, values_only=True)]
     assert sorted(activities) == ["Fête des voisins interculturelle", "Souper aux saveurs du monde"]

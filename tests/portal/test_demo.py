@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from accountability.models import Narrative
 from actionplans.models import Measure, Plan
 from events.models import Event
 from partners.models import Table
@@ -22,8 +23,11 @@ def row_counts():
 def test_load_demo_twice_changes_nothing(capsys):
     call_command("load_demo")
     first = row_counts()
+    versions = Narrative.history.count()
     call_command("load_demo")
     assert row_counts() == first
+    # The Beauce texts for 2023-2024: the general one and one per axis, saved once.
+    assert first["accountability.Narrative"] == 5 and Narrative.history.count() == versions == 5
     output = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in output
     assert "coordination.beauce@tables-immigration.example" in output

@@ -5,6 +5,7 @@ are numbers, money and dates that a French spreadsheet program shows as Quebec w
 import csv
 import datetime
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -224,7 +225,8 @@ def test_the_xlsx_cells_are_numbers_money_and_dates(beauce):
 
     measures = {row["Numéro"].value: row for row in rows_by_header(workbook["Moyens d'action"])}
     planned = measures["1.1.1"]["Budget prévu ($)"]
-    assert (planned.value, planned.data_type, planned.number_format) == (17340, "n", MONEY_FORMAT)
+    # « Ans 1-2 »: the report of 2023-2024 plans half of its 17 340 $.
+    assert (planned.value, planned.data_type, planned.number_format) == (8670, "n", MONEY_FORMAT)
     assert measures["1.3.1"]["Activités"].value == 2
 
     activities = rows_by_header(workbook["Activités"])
@@ -245,11 +247,13 @@ def test_every_sheet_has_a_bold_frozen_filtered_header_and_fitted_widths(beauce)
     workbook = workbook_of(beauce)
     assert workbook.sheetnames == [
         "Sommaire",
+        "Finances",
         "Axes",
         "Objectifs",
         "Moyens d'action",
         "Indicateurs",
         "Activités",
+        "Textes",
     ]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
@@ -299,7 +303,9 @@ def test_a_french_spreadsheet_program_shows_quebec_amounts_and_dates(beauce, tmp
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(FRENCH_PROFILE)
     sheets = {}
-    for number, name in ((1, "Sommaire"), (6, "Activités")):
+    names = load_workbook(source).sheetnames
+    for name in ("Sommaire", "Activités"):
+        number = names.index(name) + 1
         out = tmp_path / f"out{number}"
         subprocess.run(
             [
@@ -323,7 +329,7 @@ def test_a_french_spreadsheet_program_shows_quebec_amounts_and_dates(beauce, tmp
         row[0]: row[1].replace(NBSP, " ").replace("\u202f", " ") for row in sheets["Sommaire"]
     }
     assert summary["Dépensé durant la période ($)"] == "1 250,50 $"
-    assert summary["Budget prévu ($)"].endswith(",00 $")
+    assert re.fullmatch(r"\d{1,3}( \d{3})*,\d\d \$", summary["Budget prévu ($)"])
     assert summary["Participants"] == "1 290"
     assert summary["Début de la période"] == "1 avril 2023"
     header, *rows = sheets["Activités"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from accountability.finance import financial_statement
 from accountability.narratives import report_narratives
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
 from actionplans.budget import measure_planned_by_year, spread
+from actionplans.models import ActualExpense
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
 from common.formatting import format_number
@@ -57,7 +58,8 @@ class MeasureSection:
     indicators: list
     activities: list
     planned: Decimal
-    spent: Decimal
+    spent: Decimal  # actual expenses on its budget lines, dated in the period
+    declared: Decimal = Decimal(0)  # amounts partners declared on its activities
     notes: str = ""
 
     @property
@@ -198,6 +200,7 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             municipalities |= {m.name for m in report.municipalities.all()}
 
     data = ReportData(plan=plan, period=period, variant=variant, annual=annual)
+    spent_by_measure = _spent_by_measure(plan, period)
     data.narratives = report_narratives(plan, period)
     status_counts = dict.fromkeys(Status.ORDER, 0)
     planned_total = Decimal(0)
@@ -237,7 +240,6 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                     )
                 by_year = measure_planned_by_year(measure, years)  # the period's years only
                 planned = sum((by_year.get(y.number, 0) for y in period_years), Decimal(0))
-                spent = sum((r.amount_spent or 0 for r in activities[measure.pk]), Decimal(0))
                 if not measure.outside_pac:  # never counted in the PAC figures
                     planned_total += planned
                 sections.append(
@@ -247,7 +249,8 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                         indicators=lines,
                         activities=activities[measure.pk],
                         planned=planned,
-                        spent=spent,
+                        spent=spent_by_measure.get(measure.pk, Decimal(0)),
+                        declared=_declared(activities[measure.pk]),
                         notes="" if variant == PUBLIC else measure.notes,
                     )
                 )
@@ -263,7 +266,8 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                     indicators=[],
                     activities=activities[measure.pk],
                     planned=Decimal(0),
-                    spent=sum((r.amount_spent or 0 for r in activities[measure.pk]), Decimal(0)),
+                    spent=spent_by_measure.get(measure.pk, Decimal(0)),
+                    declared=_declared(activities[measure.pk]),
                     notes="" if variant == PUBLIC else measure.notes,
                 )
             )
@@ -293,11 +297,32 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
         "participants": participants,
         "municipalities": len(municipalities),
         "planned": planned_total,
-        "spent": spent_total,
+        "declared": spent_total,
         **{f"status_{key}": count for key, count in status_counts.items()},
     }
     data.finance = financial_statement(plan, period, declared=spent_total)
+    data.summary["spent"] = data.finance.spent  # the PAC request's, as the statement says
     return data
+
+
+def _declared(activities):
+    return sum((activity.amount_spent or 0 for activity in activities), Decimal(0))
+
+
+def _spent_by_measure(plan, period):
+    """``{measure id: actual expenses on its budget lines dated in the period}``."""
+    rows = (
+        ActualExpense.objects.filter(
+            plan=plan,
+            budget_line__isnull=False,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .values("budget_line__measure_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["budget_line__measure_id"]: row["total"] for row in rows}
 
 
 def plan_for_report(queryset):

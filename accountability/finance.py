@@ -80,6 +80,11 @@ class FinancialStatement:
     has_outside_pac: bool = False
 
     @property
+    def spent(self):
+        """What the PAC request (its measures and plan lines) spent in the period."""
+        return self.period.total.spent if self.period else ZERO
+
+    @property
     def shown(self):
         """The years, then the whole period when it spans more than one."""
         return [*self.years, self.period] if len(self.years) > 1 else list(self.years)

@@ -186,6 +186,7 @@ def _workbook(data):
     summary.append([_("Municipalités touchées"), data.summary["municipalities"]])
     summary.append([_("Budget prévu ($)"), _money(data.summary["planned"])])
     summary.append([_("Dépensé durant la période ($)"), _money(data.summary["spent"])])
+    summary.append([_("Déclaré sur les activités ($)"), _money(data.summary["declared"])])
     for key in Status.ORDER:
         summary.append([str(Status.LABELS[key]), data.summary[f"status_{key}"]])
 
@@ -206,6 +207,7 @@ def _workbook(data):
             _("Échéance"),
             _("Budget prévu ($)"),
             _("Dépensé ($)"),
+            _("Déclaré sur les activités ($)"),
             _("Activités"),
         ],
     )
@@ -239,23 +241,11 @@ def _workbook(data):
         for objective, sections in axis_objectives:
             objectives.append([axis.number, objective.number, objective.title, len(sections)])
             for section in sections:
-                measure = section.measure
-                measures.append(
-                    [
-                        measure.number,
-                        measure.title,
-                        str(section.status_label),
-                        ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
-                        str(measure.schedule_label or ""),
-                        _money(section.planned),
-                        _money(section.spent),
-                        len(section.activities),
-                    ]
-                )
+                measures.append(_measure_row(section, _money(section.planned)))
                 for line in section.indicators:
                     indicators.append(
                         [
-                            measure.number,
+                            section.measure.number,
                             line.label,
                             line.period_target_text,
                             _number(line.period_actual),
@@ -263,44 +253,10 @@ def _workbook(data):
                             _number(line.total_actual),
                         ]
                     )
-                for report in section.activities:
-                    activities.append(
-                        [
-                            measure.number,
-                            report.date,
-                            report.title,
-                            report.organisation.name,
-                            ", ".join(m.name for m in report.municipalities.all()),
-                            report.participants,
-                            _money(report.amount_spent),
-                        ]
-                    )
+                activities.extend(_activity_row(section, report) for report in section.activities)
     for section in data.archived:  # removed from the plan: their activities still count
-        measure = section.measure
-        measures.append(
-            [
-                measure.number,
-                measure.title,
-                str(section.status_label),
-                ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
-                str(measure.schedule_label or ""),
-                None,
-                _money(section.spent),
-                len(section.activities),
-            ]
-        )
-        for report in section.activities:
-            activities.append(
-                [
-                    measure.number,
-                    report.date,
-                    report.title,
-                    report.organisation.name,
-                    ", ".join(m.name for m in report.municipalities.all()),
-                    report.participants,
-                    _money(report.amount_spent),
-                ]
-            )
+        measures.append(_measure_row(section, None))
+        activities.extend(_activity_row(section, report) for report in section.activities)
     texts = tablib.Dataset(title=_("Textes")[:31], headers=[_("Partie"), _("Texte")])
     for label, text in data.narratives.general_texts:
         texts.append([str(label), text])
@@ -318,3 +274,30 @@ def _workbook(data):
             texts,
         ]
     )
+
+
+def _measure_row(section, planned):
+    measure = section.measure
+    return [
+        measure.number,
+        measure.title,
+        str(section.status_label),
+        ", ".join(o.name for o in measure.leads.all()) or measure.responsibility,
+        str(measure.schedule_label or ""),
+        planned,
+        _money(section.spent),
+        _money(section.declared),
+        len(section.activities),
+    ]
+
+
+def _activity_row(section, report):
+    return [
+        section.measure.number,
+        report.date,
+        report.title,
+        report.organisation.name,
+        ", ".join(m.name for m in report.municipalities.all()),
+        report.participants,
+        _money(report.amount_spent),
+    ]

@@ -327,7 +327,8 @@ def add_reports(plan, count=1000):
     """``count`` reports on ``plan`` in every review state, each with an indicator value."""
     from activities.models import Activity, IndicatorValue
 
-    author = get_user_model().objects.create_user("partenaire-bench@example.org")
+    author = get_user_model().objects.filter(username="partenaire-bench@example.org").first()
+    author = author or get_user_model().objects.create_user("partenaire-bench@example.org")
     measures = list(Measure.objects.of_plan(plan).prefetch_related("indicators"))
     organisation = Organisation.objects.filter(kind="community").first()
     for measure in measures:
@@ -384,41 +385,44 @@ def run_reporting(plan, *, out=print):
         out(f"{name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
 
 
-def run_report(*, activities=1000, out=print):
-    """The Beauce plan (seed 001) with ``activities`` approved activities, as a PDF and XLSX."""
+def run_report(*, activities=1000, growth=10, out=print):
+    """The Beauce plan (seed 001) with ``activities`` approved activities, as a PDF and XLSX;
+    then with ``growth`` times as many, in the same run, and the ratio between the two."""
     import resource
 
     from accountability.data import FULL
     from accountability.reports import ReportRequest, render_html, report_xlsx
     from actionplans.periods import parse_period
+    from activities.models import Activity
+    from common.pdf import html_document
     from portal import demo
 
     demo.load_geography()
     demo.load_partners()
     demo.load_beauce_plan()
     plan = Plan.objects.get(slug=demo.BEAUCE_PLAN["slug"])
-    add_reports(plan, count=activities)
-    from activities.models import Activity
-
-    Activity.objects.of_plan(plan).update(status="approved")
-    request = ReportRequest(plan=plan, period=parse_period(plan, "all"), variant=FULL)
-    from common.pdf import html_document
-
-    started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        html = render_html(request)
-    document = html_document(html).render()
-    pdf = document.write_pdf()
-    elapsed = (time.perf_counter() - started) * 1000
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out(
-        f"{'rapport PDF, ' + str(activities) + ' activités':<32} {'temps (ms)':>11} {'requêtes':>9} {'pic RSS (Mio)':>14}"
+        f"{'rapport, activités approuvées':<32} {'temps (ms)':>11} {'requêtes':>9} "
+        f"{'pic RSS (Mio)':>14}"
     )
-    out(
-        f"{'PDF (' + str(len(document.pages)) + ' pages, ' + str(len(pdf) // 1024) + ' Kio)':<32} {elapsed:>11.1f} {len(queries):>9} {peak:>14.1f}"
-    )
-    _, ms, count, _ = timed(lambda: report_xlsx(request))
-    out(f"{'XLSX':<32} {ms:>11.1f} {count:>9}")
+    times = []
+    for count in (activities, activities * growth):
+        add_reports(plan, count=count - Activity.objects.of_plan(plan).count())
+        Activity.objects.of_plan(plan).update(status="approved")
+        request = ReportRequest(plan=plan, period=parse_period(plan, "all"), variant=FULL)
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            html = render_html(request)
+        document = html_document(html).render()
+        pdf = document.write_pdf()
+        elapsed = (time.perf_counter() - started) * 1000
+        times.append(elapsed)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        label = f"PDF {count} ({len(document.pages)} p., {len(pdf) // 1024} Kio)"
+        out(f"{label:<32} {elapsed:>11.1f} {len(queries):>9} {peak:>14.1f}")
+        _, ms, queries_count, _ = timed(lambda request=request: report_xlsx(request))
+        out(f"{'XLSX ' + str(count):<32} {ms:>11.1f} {queries_count:>9}")
+    out(f"{'PDF : rapport ×' + str(growth) + ' / ×1':<32} {times[1] / times[0]:>11.1f}")
 
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from accountability.models import Submission
 from accountability.narratives import narratives_save
 from actionplans.imports.documents import import_document, preview_document
-from actionplans.models import Measure, Plan
+from actionplans.models import Measure, PeriodLock, Plan
 from actionplans.periods import parse_period
 from events.models import Event, EventSeries
 from municipalities.models import Mrc, Municipality, Region
@@ -437,23 +437,26 @@ def load_kits():
 
 
 def load_submissions():
-    """The Beauce plan's first annual review, as sent to the ministry in May 2023 (the row
-    only: the ministry's overview reads it as the table's last report)."""
+    """The Beauce plan's first annual review, submitted as a coordinator submits it (its XLSX
+    and PDF kept as sent, its year locked), dated May 2023 as the table sent it."""
+    from accountability.submissions import report_submit
+
     plan = Plan.objects.get(slug=BEAUCE_PLAN["slug"])
     year = plan.years.get(number=1)
-    Submission.objects.get_or_create(
+    if Submission.objects.filter(plan=plan, period_start=year.start_date).exists():
+        return
+    submission = report_submit(
         plan=plan,
-        period_start=year.start_date,
-        period_end=year.end_date,
+        period=parse_period(plan, f"{year.start_date.year}-{year.end_date.year}"),
         annual=True,
-        defaults={
-            "period_key": f"{year.start_date.year}-{year.end_date.year}",
-            "submitted_at": datetime(2023, 5, 12, 10, 0, tzinfo=MONTREAL),
-            "submitted_by": get_user_model().objects.get(
-                username="coordination.beauce@tables-immigration.example"
-            ),
-        },
+        lang="fr",
+        user=get_user_model().objects.get(
+            username="coordination.beauce@tables-immigration.example"
+        ),
     )
+    sent = datetime(2023, 5, 12, 10, 0, tzinfo=MONTREAL)
+    Submission.objects.filter(pk=submission.pk).update(submitted_at=sent)
+    PeriodLock.objects.filter(pk=submission.lock_id).update(locked_at=sent)
 
 
 @transaction.atomic

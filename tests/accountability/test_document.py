@@ -216,7 +216,7 @@ def test_the_xlsx_cells_are_numbers_money_and_dates(beauce):
         COUNT_FORMAT,
     )
     assert type(summary["Activités réalisées"].value) is int
-    spent = summary["Dépensé durant la période ($)"]
+    spent = summary["Déclaré sur les activités ($)"]
     assert (spent.value, spent.number_format) == (1250.5, MONEY_FORMAT)
     assert summary["Territoire (MRC)"].value == "Beauce-Sartigan, Robert-Cliche"
     assert summary["Région"].value == "Chaudière-Appalaches (12)"
@@ -328,7 +328,7 @@ def test_a_french_spreadsheet_program_shows_quebec_amounts_and_dates(beauce, tmp
     summary = {
         row[0]: row[1].replace(NBSP, " ").replace("\u202f", " ") for row in sheets["Sommaire"]
     }
-    assert summary["Dépensé durant la période ($)"] == "1 250,50 $"
+    assert summary["Déclaré sur les activités ($)"] == "1 250,50 $"
     assert re.fullmatch(r"\d{1,3}( \d{3})*,\d\d \$", summary["Budget prévu ($)"])
     assert summary["Participants"] == "1 290"
     assert summary["Début de la période"] == "1 avril 2023"

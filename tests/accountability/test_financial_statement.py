@@ -142,6 +142,17 @@ def test_the_totals_add_up(beauce):
     request = reports.ReportRequest(plan=beauce, period=parse_period(beauce, "2023-2024"))
     summary = " ".join(pdf_text(reports.report_pdf(request)[2]).split())
     assert f"{total[0]} budget prévu pour la période (demande PAC)" in summary
+    # …and its spent figure the statement's (recorded expenses), not the amounts declared.
+    assert f"{total[1]} dépensé durant la période (demande PAC)" in summary
+
+
+def test_each_measure_shows_its_expenses_and_what_partners_declared(beauce):
+    request = reports.ReportRequest(plan=beauce, period=parse_period(beauce, "2023-2024"))
+    text = " ".join(pdf_text(reports.report_pdf(request)[2]).split())
+    # 1.1.1: its split line of year 2 (1 250,50 $) and the MRC's line (500 $).
+    assert "prévu 10 670 $ · dépensé durant la période 1 750,50 $" in text
+    # 1.3.1: no expense recorded, 300 $ declared by a partner on its activity.
+    assert "dépensé durant la période 0 $ · déclaré sur les activités 300 $" in text
 
 
 def test_the_whole_plan_adds_its_years_up_to_the_documents_total(beauce):

@@ -1,15 +1,18 @@
 """Bigger data sets for query-budget tests, benchmarks and backups."""
 
 from datetime import datetime
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 
+from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Plan, PlanExpense, Target
 from activities.models import Activity, Attachment
 from activities.services import activity_approve
@@ -155,4 +158,20 @@ def populated_site():
     session = SessionStore()
     session["who"] = coordinator.pk
     session.create()
+    return plan
+
+
+BEAUCE_DOCUMENT = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
+
+
+def imported_beauce(table):
+    """The Beauce plan (seed 001) imported for ``table`` as its coordinator would, published."""
+    plan = import_document(
+        table=table,
+        preview=preview_document(data=BEAUCE_DOCUMENT.read_bytes()),
+        title="Plan Beauce",
+        slug="beauce",
+    )
+    plan.status = Plan.Status.PUBLISHED
+    plan.save()
     return plan

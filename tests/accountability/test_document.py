@@ -8,21 +8,18 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
-from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from actionplans.periods import parse_period
 from common.spreadsheets import COUNT_FORMAT, DATE_FORMAT, MONEY_FORMAT
+from tests.builders import imported_beauce
 from tests.factories import (
     ActivityFactory,
     MrcFactory,
@@ -33,14 +30,8 @@ from tests.factories import (
 from tests.pdf import NBSP
 
 pytestmark = pytest.mark.django_db
-BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
 CARRIER_EMAIL = "immigration@beauce-sartigan.example"
 PRIVATE_EMAIL = "julie.tremblay@courriel-perso.example"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -57,14 +48,7 @@ def beauce(table_a):
     carrier.email, carrier.phone = CARRIER_EMAIL, "418 228-8418"
     carrier.save()
     PersonFactory(organisation=carrier, title="Coordonnatrice", email=PRIVATE_EMAIL)
-    plan = import_document(
-        table=table_a,
-        preview=preview_document(data=BEAUCE.read_bytes()),
-        title="Plan Beauce",
-        slug="beauce",
-    )
-    plan.status = Plan.Status.PUBLISHED
-    plan.save()
+    plan = imported_beauce(table_a)
     measure = Measure.objects.of_plan(plan).get(number="1.3.1")
     indicator = measure.indicators.get()
     cje = OrganisationFactory(name="Carrefour jeunesse-emploi")

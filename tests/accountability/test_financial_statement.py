@@ -5,29 +5,20 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from openpyxl import load_workbook
 
 from accountability import reports
 from accountability.data import plan_for_report
-from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import ActualExpense, BudgetLine, FundingSource, Measure, Plan
 from actionplans.periods import parse_period
 from actionplans.services import budget_line_split
+from tests.builders import imported_beauce
 from tests.factories import ActivityFactory, OrganisationFactory
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -42,14 +33,7 @@ def beauce(table_a):
       management fees, 100 $ on 2.2.7, and 999 $ on 1.1.1 in year 1 (not in year 2's figures);
     - 300 $ declared by a partner on an approved activity of year 2.
     """
-    plan = import_document(
-        table=table_a,
-        preview=preview_document(data=BEAUCE.read_bytes()),
-        title="Plan Beauce",
-        slug="beauce",
-    )
-    plan.status = Plan.Status.PUBLISHED
-    plan.save()
+    plan = imported_beauce(table_a)
     years = {year.number: year for year in plan.years.all()}
     measures = {m.number: m for m in Measure.objects.of_plan(plan)}
     year1_line, year2_line = budget_line_split(line=measures["1.1.1"].budget_lines.get())

@@ -4,7 +4,6 @@ kept with every version, printed in the report of their period only."""
 import io
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,11 +21,6 @@ from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 YEAR_1, YEAR_2 = "2022-2023", "2023-2024"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,11 +3,8 @@
 import io
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,10 +13,10 @@ from pypdf import PdfReader
 from accountability import reports
 from accountability.data import PUBLIC, plan_for_report
 from accountability.narratives import narratives_save
-from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, Plan
 from actionplans.periods import PeriodError, parse_period
 from activities.services import activity_approve
+from tests.builders import imported_beauce
 from tests.factories import (
     ActivityFactory,
     EventFactory,
@@ -32,24 +29,11 @@ from tests.factories import (
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
 def beauce(table_a):
-    plan = import_document(
-        table=table_a,
-        preview=preview_document(data=BEAUCE.read_bytes()),
-        title="Plan Beauce",
-        slug="beauce",
-    )
-    plan.status = Plan.Status.PUBLISHED
-    plan.save()
+    plan = imported_beauce(table_a)
     measures = {m.number: m for m in Measure.objects.of_plan(plan)}
     cje = OrganisationFactory(name="Carrefour jeunesse-emploi")
     activities = measures["1.3.1"].indicators.get()

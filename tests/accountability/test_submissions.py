@@ -6,7 +6,6 @@ from io import BytesIO
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,11 +30,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 YEAR = "2023-2024"  # plan_a's second year: 1 April 2023 to 31 March 2024
 LOCKED_MESSAGE = "Cette période (du 1er avril 2023 au 31 mars 2024) a été soumise au ministère le"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

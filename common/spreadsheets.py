@@ -134,7 +134,7 @@ def spreadsheet_export(data, file_format, number_formats=None):
     for dataset in data.sheets() if hasattr(data, "sheets") else [data]:
         neutralise_dataset(dataset)
     if file_format == "xlsx":
-        return _laid_out(data.export("xlsx", escape=True, column_width=None), number_formats)
+        return _xlsx(data.sheets() if hasattr(data, "sheets") else [data], number_formats)
     if file_format == "csv":
         return _french_csv(data)
     return data.export(file_format)
@@ -148,23 +148,40 @@ def _format_of(label, number_formats):
     return MONEY_FORMAT if label.rstrip().endswith(MONEY_SUFFIX) else None
 
 
-def _laid_out(content, number_formats):
-    """tablib's workbook with the number formats, widths, filters and wrapping it does not
-    write."""
-    from openpyxl import load_workbook
+CELL_TYPES = (str, int, float, Decimal, datetime.date, datetime.time, bool)
+
+
+def _cell(value):
+    """What openpyxl writes as is, or the value as text (a lazy translation, say)."""
+    return value if value is None or isinstance(value, CELL_TYPES) else str(value)
+
+
+def _xlsx(datasets, number_formats):
+    """The sheets written once by openpyxl, with the number formats, widths, filters and
+    wrapping tablib's own export does not write. As tablib's ``escape=True`` does, a cell
+    that would still be read as a formula loses its ``=`` (none does once neutralised)."""
+    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from tablib.formats._xlsx import safe_xlsx_sheet_title
 
     number_formats = number_formats or {}
     wrapped = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     bold = Font(bold=True)
-    workbook = load_workbook(io.BytesIO(content))
-    for sheet in workbook.worksheets:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for number, dataset in enumerate(datasets):
+        title = safe_xlsx_sheet_title(dataset.title) if dataset.title else f"Sheet{number}"
+        sheet = workbook.create_sheet(title)
+        rows = [list(dataset.headers or [])] if dataset.headers else []
+        rows += [[_cell(value) for value in row] for row in dataset]
+        for row in rows:
+            sheet.append(row)
         sheet.freeze_panes = "A2"
         if sheet.max_row > 1 or sheet["A1"].value is not None:
             sheet.auto_filter.ref = sheet.dimensions
-        row_formats = [_format_of(row[0].value, number_formats) for row in sheet.iter_rows()]
+        row_formats = [_format_of(row[0] if row else None, number_formats) for row in rows]
         wrapped_cells = []  # (row number, column letter, lines): their row grows to show them
         for index, column in enumerate(sheet.iter_cols(), start=1):
             header = column[0].value
@@ -173,6 +190,8 @@ def _laid_out(content, number_formats):
             width = max(MIN_WIDTH, len(str(header or "")) + 4)  # room for the filter button
             for row, cell in enumerate(column[1:], start=1):
                 value = cell.value
+                if cell.data_type == "f":
+                    cell.value = value = value[1:]
                 if isinstance(value, datetime.datetime | datetime.date):
                     cell.number_format = DATE_FORMAT
                     width = max(width, 18)
@@ -187,10 +206,12 @@ def _laid_out(content, number_formats):
                     if len(lines) > 1 or longest > MAX_WIDTH:
                         cell.alignment = wrapped
                         wrapped_cells.append((cell.row, get_column_letter(index), lines))
-                    else:
-                        cell.alignment = top
             sheet.column_dimensions[get_column_letter(index)].width = min(width, MAX_WIDTH + 2)
         _fit_rows(sheet, wrapped_cells)
+        for row in {row for row, _letter, _lines in wrapped_cells}:  # the rest of a tall row
+            for cell in sheet[row]:
+                if not cell.alignment.wrap_text:
+                    cell.alignment = top
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

@@ -107,12 +107,16 @@ class StaticFilesFetcher(URLFetcher):
         raise RefusedURL(url)
 
 
+# Tagged for screen readers (PDF/UA-1: the structure of headings, lists and tables, the
+# document's language and title).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_document(html):
     """A WeasyPrint document of ``html`` that fetches only our static files."""
     return weasyprint.HTML(string=html, base_url=base_url(), url_fetcher=StaticFilesFetcher())
 
 
 def pdf_from_html(html):
-    """The PDF bytes of ``html``, tagged for screen readers (PDF/UA-1: the structure of headings,
-    lists and tables, the document's language and title)."""
-    return html_document(html).write_pdf(pdf_variant="pdf/ua-1")
+    """The PDF bytes of ``html``, tagged for screen readers (:data:`PDF_VARIANT`)."""
+    return html_document(html).write_pdf(pdf_variant=PDF_VARIANT)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.periods import plan_periods
+from actionplans.periods import parse_period, plan_periods
 
 CUSTOM = "custom"
 
@@ -60,9 +60,22 @@ class SubmissionForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["periode"].choices = [
-            (key, label) for key, label in plan_periods(plan) if key != "all"
-        ]
+        locks = list(plan.locks.active())
+        choices, open_keys = [], []
+        for key, label in plan_periods(plan):
+            if key == "all":
+                continue
+            period = parse_period(plan, key)
+            if any(
+                lock.start_date <= period.end and lock.end_date >= period.start for lock in locks
+            ):
+                label = _("%(period)s — déjà soumise, verrouillée") % {"period": label}
+            else:
+                open_keys.append(key)
+            choices.append((key, label))
+        self.fields["periode"].choices = choices
+        if open_keys:
+            self.fields["periode"].initial = open_keys[0]
 
 
 class ReopenForm(forms.Form):

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,6 +38,7 @@ from actionplans.models import (
 )
 from actionplans.models.money import FundingSource
 from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
+from actionplans.rules import PeriodLocked, locked_period_reason, period_lock_covering
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from common.formatting import format_hours, format_money
 from common.responses import file_response
@@ -324,7 +326,7 @@ class MeasureAdmin(ImportMixin, HistoryAdmin):
         if request.method == "POST":
             try:
                 parts = services.budget_line_split(line=line)
-            except services.BudgetLineSplitError as error:
+            except (services.BudgetLineSplitError, PeriodLocked) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(
@@ -549,8 +551,39 @@ def plan_line_label(expense, with_plan=True):
     return " — ".join(str(part) for part in parts)
 
 
+class LockedPeriodAdmin(HistoryAdmin):
+    """Objects dated in a locked period say why they cannot change: a warning on their page, the
+    reason instead of the delete page, and on the bulk delete page. ``lock_reason(obj)`` gives
+    it ("" when the object's period is open); the rule book refuses the writes themselves."""
+
+    def lock_reason(self, obj):
+        raise NotImplementedError
+
+    def _lock_reason_of(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        return self.lock_reason(obj) if obj is not None else ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if reason := self._lock_reason_of(request, object_id):
+            messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if reason := self._lock_reason_of(request, object_id):
+            messages.error(request, reason)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        for obj in objs:
+            if reason := self.lock_reason(obj):
+                messages.error(request, f"{obj} : {reason}")
+        return super().get_deleted_objects(objs, request)
+
+
 @admin.register(ActualExpense)
-class ActualExpenseAdmin(HistoryAdmin):
+class ActualExpenseAdmin(LockedPeriodAdmin):
     """What the coordination actually spent, per line and date. Every write asks the rule book
     (``has_*_permission`` for the stored expense, the form for the expense as it would be
     saved): a predicate added there (a locked period) applies here."""
@@ -607,6 +640,10 @@ class ActualExpenseAdmin(HistoryAdmin):
     @admin.display(description=_("montant"), ordering="amount")
     def amount_display(self, expense):
         return format_money(expense.amount)
+
+    def lock_reason(self, expense):
+        lock = period_lock_covering(expense.plan_id, expense.date)
+        return locked_period_reason(lock) if lock else ""
 
     def save_model(self, request, obj, form, change):
         services.actual_expense_save(expense=obj, user=request.user)

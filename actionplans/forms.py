@@ -363,13 +363,15 @@ class ActualExpenseForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
-        if self.is_valid() and self.perm and not self.user.has_perm(self.perm, self.instance):
+        if not self.is_valid():
+            return
+        days = [self.instance.date]
+        if self.instance.pk is not None:
+            days.append(self.initial.get("date"))
+        try:  # first: a locked period is the reason to give, not a bare refusal
+            period_open_check(self.instance.plan_id, *days)
+        except PeriodLocked as locked:
+            self.add_error(None, str(locked))
+            return
+        if self.perm and not self.user.has_perm(self.perm, self.instance):
             self.add_error(None, _("Vous ne pouvez pas enregistrer cette dépense."))
-        if self.is_valid():
-            days = [self.instance.date]
-            if self.instance.pk is not None:
-                days.append(self.initial.get("date"))
-            try:
-                period_open_check(self.instance.plan_id, *days)
-            except PeriodLocked as locked:
-                self.add_error(None, str(locked))

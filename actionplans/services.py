@@ -756,6 +756,9 @@ def budget_line_split(*, line: BudgetLine) -> list[BudgetLine]:
         raise BudgetLineSplitError(_("Le plan n'a pas encore d'années : rien à répartir."))
     staff, other = spread(line.staff_amount, years), spread(line.other_amount, years)
     hours = _spread_hours(line.staff_hours, years)
+    plan_id = measure.objective.axis.plan_id
+    # Its expenses move to the new lines: none may be in a locked period (``PeriodLocked``).
+    period_open_check(plan_id, *line.actual_expenses.values_list("date", flat=True))
     with transaction.atomic():
         parts = []
         for year in years:

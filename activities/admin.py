@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.shortcuts import redirect
 
+from actionplans.admin import LockedPeriodAdmin
 from activities import services
 from activities.models import Activity, Attachment, IndicatorValue
-from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
+from common.admin import RuleBookTabularInline, ScopedRelatedFilter
 
 
 class IndicatorValueInline(RuleBookTabularInline):
@@ -23,7 +22,7 @@ class IndicatorValueInline(RuleBookTabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(HistoryAdmin):
+class ActivityAdmin(LockedPeriodAdmin):
     """Activities are declared and reviewed on the portal's pages, through the workflow
     (``activities.services``); here coordinators search them, read their history and delete
     them, softly. Nothing here changes a status or bypasses a review."""
@@ -65,28 +64,12 @@ class ActivityAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def _lock_reason(self, request, object_id):
-        activity = self.get_object(request, unquote(object_id))
-        if activity is None:
-            return ""
+    def lock_reason(self, activity):
         try:
             services.activity_open_check(activity)
         except services.ActivityLocked as error:
             return str(error)
         return ""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if reason := self._lock_reason(request, object_id):
-            messages.warning(request, reason)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        """An activity of a locked period is not deleted: back to it, with the reason (the
-        rule book refuses the permission too, so nothing reaches the service)."""
-        if reason := self._lock_reason(request, object_id):
-            messages.error(request, reason)
-            return redirect("admin:activities_activity_change", object_id)
-        return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
         services.activity_delete(activity=obj, user=request.user)

@@ -248,7 +248,7 @@ class BudgetLine(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.funding_source or str(self.pk)
+        return self.description or self.funding_source or self.get_source_display()
 
     def clean(self):
         if self.year_id and self.measure_id:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_date
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
@@ -132,7 +133,17 @@ class ActualExpense(models.Model):
         if self.plan_expense_id and self.plan_expense.plan_id != self.plan_id:
             errors["plan_expense"] = _("Cette ligne n'appartient pas à ce plan.")
         plan = self.plan
-        if self.date and not plan.start_date <= self.date <= plan.end_date:
+        year = self.budget_line.year if self.budget_line_id else None
+        if year is not None and self.date and not year.start_date <= self.date <= year.end_date:
+            errors["date"] = _(
+                "Cette ligne budgétaire est celle de l'%(year)s : la date de la dépense doit "
+                "tomber entre le %(start)s et le %(end)s (sinon, choisissez la ligne de son année)."
+            ) % {
+                "year": year,
+                "start": format_date(year.start_date),
+                "end": format_date(year.end_date),
+            }
+        elif self.date and not plan.start_date <= self.date <= plan.end_date:
             errors["date"] = _("La date doit tomber dans le plan (%(period)s).") % {
                 "period": plan.period_label
             }

@@ -370,11 +370,11 @@ def test_the_cache_follows_what_the_pdf_prints(beauce, weasyprint_calls):
 
 
 def test_the_xlsx_cache_follows_what_the_workbook_writes(beauce, monkeypatch):
-    import tablib
+    from common import spreadsheets
 
-    exports, original = [], tablib.Databook.export
+    exports, original = [], spreadsheets._xlsx
     monkeypatch.setattr(
-        tablib.Databook, "export", lambda *a, **k: exports.append(1) or original(*a, **k)
+        spreadsheets, "_xlsx", lambda *a, **k: exports.append(1) or original(*a, **k)
     )
     measure = Measure.objects.of_plan(beauce).get(number="1.2.1")
     measure.is_continuous = False

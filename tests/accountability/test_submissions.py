@@ -480,6 +480,67 @@ def test_an_expense_may_change_once_reopened(plan_a, coordinator_a, expense, fak
     assert ActualExpense.objects.get().amount == Decimal("1300.00")
 
 
+def test_the_admin_says_why_a_locked_expense_cannot_change(
+    client, plan_a, coordinator_a, expense, fake_pdf
+):
+    lock_year(plan_a, coordinator_a)
+    client.force_login(coordinator_a)
+    change = reverse("admin:actionplans_actualexpense_change", args=[expense.pk])
+    page = client.get(change)
+    assert LOCKED_MESSAGE in page.content.decode()
+    refused = client.get(reverse("admin:actionplans_actualexpense_delete", args=[expense.pk]))
+    assert refused.url == change
+    assert any(m.startswith(LOCKED_MESSAGE) for m in messages_of(refused))
+    bulk = client.post(
+        reverse("admin:actionplans_actualexpense_changelist"),
+        {"action": "delete_selected", "_selected_action": [expense.pk]},
+    )
+    assert LOCKED_MESSAGE in bulk.content.decode()
+    assert ActualExpense.objects.filter(pk=expense.pk).exists()
+
+
+def test_moving_an_expense_into_a_locked_period_names_the_period(
+    client, plan_a, coordinator_a, expense, fake_pdf
+):
+    lock_year(plan_a, coordinator_a)
+    later = ActualExpense.objects.create(
+        plan=plan_a, plan_expense=expense.plan_expense, date=date(2024, 6, 1), amount=10
+    )
+    client.force_login(coordinator_a)
+    page = client.post(
+        reverse("admin:actionplans_actualexpense_change", args=[later.pk]),
+        {"plan_expense": expense.plan_expense_id, "date": "2024-01-15", "amount": "10"},
+    )
+    assert LOCKED_MESSAGE in page.content.decode()
+    assert ActualExpense.objects.get(pk=later.pk).date == date(2024, 6, 1)
+
+
+def test_a_line_whose_expenses_are_locked_is_not_split(plan_a, coordinator_a, fake_pdf):
+    from actionplans.services import budget_line_split
+    from tests.factories import BudgetLineFactory, MeasureFactory
+
+    measure = MeasureFactory(objective__axis__plan=plan_a)
+    line = BudgetLineFactory(measure=measure)
+    ActualExpense.objects.create(plan=plan_a, budget_line=line, date=date(2023, 6, 1), amount=5)
+    lock_year(plan_a, coordinator_a)
+    with pytest.raises(PeriodLocked, match="rouvrir la période"):
+        budget_line_split(line=line)
+    assert ActualExpense.objects.get().budget_line == line
+    assert measure.budget_lines.get() == line
+
+
+def test_the_submit_form_starts_on_a_period_not_yet_submitted(
+    client, plan_a, coordinator_a, fake_pdf
+):
+    from accountability.forms import SubmissionForm
+
+    lock_year(plan_a, coordinator_a)
+    form = SubmissionForm(plan=plan_a)
+    labels = dict(form.fields["periode"].choices)
+    assert labels[YEAR].endswith("déjà soumise, verrouillée")
+    assert form.fields["periode"].initial == "2022-2023"
+
+
 # --- Queries -------------------------------------------------------------------------------------
 
 

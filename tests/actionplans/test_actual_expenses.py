@@ -204,3 +204,22 @@ def test_the_expense_pages_keep_a_flat_query_count(client, django_assert_max_num
     for url, budget in zip(large, counts, strict=True):
         with django_assert_max_num_queries(budget):
             client.get(url)
+
+
+def test_an_expense_on_a_years_line_is_dated_in_that_year(db):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from actionplans.models import ActualExpense
+    from tests.factories import BudgetLineFactory, MeasureFactory, PlanFactory
+
+    plan = PlanFactory()
+    year3 = plan.years.get(number=3)
+    line = BudgetLineFactory(measure=MeasureFactory(objective__axis__plan=plan), year=year3)
+    expense = ActualExpense(plan=plan, budget_line=line, date=date(2023, 6, 1), amount=250)
+    with pytest.raises(ValidationError) as refused:
+        expense.full_clean()
+    assert "doit tomber entre le 1er avril 2024 et le 31 mars 2025" in str(refused.value)
+    expense.date = date(2024, 6, 1)
+    expense.full_clean()

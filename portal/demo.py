@@ -424,7 +424,10 @@ def load_kits():
             from kits.placeholders import render_markdown
 
             facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
-            pdf = pdf_from_html(f"<h1>{escape(kit.title)}</h1>{render_markdown(facebook)}")
+            pdf = pdf_from_html(
+                f'<html lang="fr-CA"><title>{escape(kit.title)}</title>'
+                f"<h1>{escape(kit.title)}</h1>{render_markdown(facebook)}</html>"
+            )
             asset = KitAsset(
                 kit=kit,
                 kind=KitAsset.Kind.DOCUMENT,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accountability.finance import financial_statement
 from accountability.narratives import report_narratives
 from accountability.progress import Status, aggregate_values, approved_values, measure_progress
-from actionplans.budget import measure_planned_by_year, spread
+from actionplans.budget import measure_planned_by_year
 from actionplans.models import ActualExpense
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
@@ -203,7 +203,6 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
     spent_by_measure = _spent_by_measure(plan, period)
     data.narratives = report_narratives(plan, period)
     status_counts = dict.fromkeys(Status.ORDER, 0)
-    planned_total = Decimal(0)
     for axis in axes:
         objectives = []
         for objective in axis.objectives.all():
@@ -240,8 +239,6 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
                     )
                 by_year = measure_planned_by_year(measure, years)  # the period's years only
                 planned = sum((by_year.get(y.number, 0) for y in period_years), Decimal(0))
-                if not measure.outside_pac:  # never counted in the PAC figures
-                    planned_total += planned
                 sections.append(
                     MeasureSection(
                         measure=measure,
@@ -287,21 +284,18 @@ def report_data(plan, period, *, variant=FULL, annual=False, today=None):
             }
         ).order_by("name")
     )
-    for expense in plan.expenses.all():
-        expense_years = [y for y in years if y.pk == expense.year_id] or years
-        shares = spread(expense.amount, expense_years)
-        planned_total += sum((shares.get(y, 0) for y in period_years), Decimal(0))
+    data.finance = financial_statement(plan, period, declared=spent_total)
     data.summary = {
         "measures": len(data.sections),
         "activities": sum(len(s.activities) for s in [*data.sections, *data.archived]),
         "participants": participants,
         "municipalities": len(municipalities),
-        "planned": planned_total,
+        # The PAC request's (measures outside it never counted), as the statement says.
+        "planned": data.finance.planned,
+        "spent": data.finance.spent,
         "declared": spent_total,
         **{f"status_{key}": count for key, count in status_counts.items()},
     }
-    data.finance = financial_statement(plan, period, declared=spent_total)
-    data.summary["spent"] = data.finance.spent  # the PAC request's, as the statement says
     return data
 
 

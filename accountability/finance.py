@@ -28,21 +28,8 @@ ZERO = Decimal(0)
 # The sources in the groups the statement shows them in, in that order.
 MINISTRY, LOCAL, OTHER = "ministry", "local", "other"
 GROUPS = [
-    (
-        MINISTRY,
-        gettext_lazy("Part du ministère"),
-        [FundingSource.PAC, FundingSource.MINISTRY_OTHER],
-    ),
-    (
-        LOCAL,
-        gettext_lazy("Part locale"),
-        [
-            FundingSource.MRC_CASH,
-            FundingSource.MRC_IN_KIND,
-            FundingSource.PARTNERS_CASH,
-            FundingSource.PARTNERS_IN_KIND,
-        ],
-    ),
+    (MINISTRY, gettext_lazy("Part du ministère"), FundingSource.ministry()),
+    (LOCAL, gettext_lazy("Part locale"), FundingSource.local()),
     (OTHER, gettext_lazy("Autres sources"), [FundingSource.OTHER]),
 ]
 
@@ -78,6 +65,11 @@ class FinancialStatement:
     period: StatementYear | None = None
     declared: Decimal = ZERO  # amounts on approved activities: information only
     has_outside_pac: bool = False
+
+    @property
+    def planned(self):
+        """What the PAC request (its measures and plan lines) planned for the period's years."""
+        return self.period.total.planned if self.period else ZERO
 
     @property
     def spent(self):

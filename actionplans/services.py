@@ -75,7 +75,12 @@ def plan_years_sync(*, plan: Plan):
             year.start_date, year.end_date = start, end
             year.save(update_fields=["start_date", "end_date"])
     for year in existing.values():
-        if not (year.targets.exists() or year.measures.exists()):
+        if not (
+            year.targets.exists()
+            or year.measures.exists()
+            or year.budget_lines.exists()
+            or year.plan_expenses.exists()
+        ):
             year.delete()
 
 
@@ -509,22 +514,8 @@ def _measure_revise(measure, values, *, objective, years):
     if {year.pk for year in wanted} != {year.pk for year in measure.years.all()}:
         measure.years.set(wanted)
     lines = list(measure.budget_lines.all())
-    for position, budget in enumerate(values.budget_lines):
-        amounts = {
-            "staff_amount": budget.staff_amount,
-            "staff_hours": budget.staff_hours,
-            "other_amount": budget.other_amount,
-            "description": budget.description,
-            "funding_source": budget.funding_source,
-            "source": funding_source_of(budget.funding_source),
-        }
-        if position < len(lines):
-            _save_changed(lines[position], **amounts)
-        else:
-            _revision_create(BudgetLine, measure=measure, **amounts)
-    for line in lines[len(values.budget_lines) :]:
-        line._change_reason = REVISION_REASON
-        line.delete()
+    if revisions.lines_as_written(lines) != tuple(values.budget_lines):
+        _budget_revise(measure, lines, values.budget_lines)
     indicators = list(measure.indicators.all())
     for position, wanted_indicator in enumerate(values.indicators):
         if position < len(indicators):
@@ -542,6 +533,39 @@ def _measure_revise(measure, values, *, objective, years):
             }
         )
         indicator_targets_set(indicator=indicator, texts_by_year=texts, reason=REVISION_REASON)
+
+
+def _budget_revise(measure, lines, budget_lines):
+    """The document's budget lines in place of the measure's, by position. The source a
+    coordinator chose stays on a line kept; a line that has actual expenses is never removed
+    (the revision is refused, nothing written, with the reason)."""
+    for position, budget in enumerate(budget_lines):
+        amounts = {
+            "staff_amount": budget.staff_amount,
+            "staff_hours": budget.staff_hours,
+            "other_amount": budget.other_amount,
+            "description": budget.description,
+            "funding_source": budget.funding_source,
+        }
+        if position < len(lines):
+            _save_changed(lines[position], **amounts)
+        else:
+            source = funding_source_of(budget.funding_source)
+            _revision_create(BudgetLine, measure=measure, source=source, **amounts)
+    for line in lines[len(budget_lines) :]:
+        if line.actual_expenses.exists():
+            raise PlanParseError(
+                [
+                    _(
+                        "Le moyen d'action %(number)s : la révision retire une ligne budgétaire qui "
+                        "a des dépenses réelles (%(line)s). Rattachez ces dépenses à une autre ligne "
+                        "avant de réviser le plan."
+                    )
+                    % {"number": measure.number, "line": line}
+                ]
+            )
+        line._change_reason = REVISION_REASON
+        line.delete()
 
 
 @transaction.atomic
@@ -776,8 +800,18 @@ def budget_line_split(*, line: BudgetLine) -> list[BudgetLine]:
             part.save()
             parts.append(part)
         for expense in line.actual_expenses.all():
-            started = [p for p in parts if p.year.start_date <= expense.date] or parts[:1]
-            expense.budget_line = started[-1]
+            part = next(
+                (p for p in parts if p.year.start_date <= expense.date <= p.year.end_date), None
+            )
+            if part is None:  # dated in a year the measure's schedule does not hold
+                raise BudgetLineSplitError(
+                    _(
+                        "La dépense du %(date)s tombe hors de l'échéance du moyen d'action : "
+                        "rattachez-la à une autre ligne avant de répartir celle-ci."
+                    )
+                    % {"date": format_date(expense.date)}
+                )
+            expense.budget_line = part
             expense._change_reason = SPLIT_REASON
             expense.save(update_fields=["budget_line"])
         line._change_reason = SPLIT_REASON

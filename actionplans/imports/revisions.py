@@ -11,7 +11,7 @@ A parsed measure and a stored measure are both turned into :class:`MeasureValues
 either side; the comparison, the preview and the writes read those values only.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
@@ -122,6 +122,32 @@ def parsed_values(measure, objective_number):
     )
 
 
+def lines_as_written(lines):
+    """A measure's stored budget lines as its plan document writes them: the lines the
+    coordination split per year (same description and source text) summed back into one, so
+    that a split is not taken for a change of the document's budget."""
+    written = {}
+    for line in lines:
+        key = (line.description, line.funding_source) if line.year_id else ("line", line.pk)
+        values = written.get(key)
+        if values is None:
+            written[key] = BudgetValues(
+                staff_amount=line.staff_amount,
+                staff_hours=line.staff_hours,
+                other_amount=line.other_amount,
+                description=line.description,
+                funding_source=line.funding_source,
+            )
+        else:
+            written[key] = replace(
+                values,
+                staff_amount=values.staff_amount + line.staff_amount,
+                staff_hours=values.staff_hours + line.staff_hours,
+                other_amount=values.other_amount + line.other_amount,
+            )
+    return tuple(written.values())
+
+
 def stored_values(measure, indicator_count=None):
     """A stored :class:`~actionplans.models.Measure` (with ``objective``, ``years``,
     ``budget_lines`` and ``indicators__targets__year`` fetched) as :class:`MeasureValues`.
@@ -139,16 +165,7 @@ def stored_values(measure, indicator_count=None):
         schedule_text=measure.schedule_text,
         years=tuple(sorted(year.number for year in measure.years.all())),
         is_continuous=measure.is_continuous,
-        budget_lines=tuple(
-            BudgetValues(
-                staff_amount=line.staff_amount,
-                staff_hours=line.staff_hours,
-                other_amount=line.other_amount,
-                description=line.description,
-                funding_source=line.funding_source,
-            )
-            for line in measure.budget_lines.all()
-        ),
+        budget_lines=lines_as_written(measure.budget_lines.all()),
         indicators=tuple(
             IndicatorValues(
                 label=indicator.label,

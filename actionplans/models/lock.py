@@ -84,6 +84,3 @@ class PeriodLock(models.Model):
     @property
     def is_active(self):
         return self.reopened_at is None
-
-    def covers(self, day):
-        return self.start_date <= day <= self.end_date

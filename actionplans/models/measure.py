@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models.money import FundingSource
+from actionplans.models.money import FundingSource, changed_field, line_change_errors
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
@@ -256,6 +256,11 @@ class BudgetLine(models.Model):
                 raise ValidationError(
                     {"year": _("Cette année n'appartient pas au plan du moyen d'action.")}
                 )
+        changed = changed_field(self, "year_id", "source")
+        if errors := line_change_errors(
+            self, year=self.year, field_changed=changed and changed.removesuffix("_id")
+        ):
+            raise ValidationError(errors)
 
     @property
     def total(self):

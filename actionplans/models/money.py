@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from actionplans.models.lock import PeriodLock
 from common.formatting import format_date
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
@@ -31,11 +32,13 @@ class FundingSource(models.TextChoices):
 
     @classmethod
     def ministry(cls):
-        return {cls.PAC, cls.MINISTRY_OTHER}
+        """The ministry's share, in the order statements list it."""
+        return [cls.PAC, cls.MINISTRY_OTHER]
 
     @classmethod
     def local(cls):
-        return {cls.MRC_CASH, cls.MRC_IN_KIND, cls.PARTNERS_CASH, cls.PARTNERS_IN_KIND}
+        """The local share: the MRC's and the partners', in cash or in services."""
+        return [cls.MRC_CASH, cls.MRC_IN_KIND, cls.PARTNERS_CASH, cls.PARTNERS_IN_KIND]
 
 
 # How plans write their sources: « PAC-OBNL », « PAC-MRC », « PASI », « MRC », « Partenaires ».
@@ -58,6 +61,49 @@ def funding_source_of(text):
         if re.search(pattern, text, re.IGNORECASE):
             return source
     return FundingSource.OTHER
+
+
+def line_change_errors(line, *, year, field_changed):
+    """Why ``line`` (a measure's budget line or a plan-level line that has actual expenses)
+    may not take ``year`` or the change of ``field_changed`` ("year", "source" or ``None``):
+    an expense dated outside the new year, or one dated in a locked period (what was sent to
+    the ministry was counted by that line's year and source). ``{field: message}``."""
+    if line.pk is None or field_changed is None:
+        return {}
+    expenses = line.actual_expenses.all()
+    if (
+        year is not None
+        and expenses.exclude(date__gte=year.start_date, date__lte=year.end_date).exists()
+    ):
+        return {
+            "year": _(
+                "Des dépenses réelles de cette ligne tombent hors de l'%(year)s : rattachez-les "
+                "à une autre ligne d'abord."
+            )
+            % {"year": year}
+        }
+    locked = PeriodLock.objects.active().filter(
+        plan_id=models.OuterRef("plan_id"),
+        start_date__lte=models.OuterRef("date"),
+        end_date__gte=models.OuterRef("date"),
+    )
+    if expenses.filter(models.Exists(locked)).exists():
+        return {
+            field_changed: _(
+                "Des dépenses réelles de cette ligne sont datées dans une période soumise au "
+                "ministère : son année et sa source ne changent plus, à moins de rouvrir la "
+                "période."
+            )
+        }
+    return {}
+
+
+def changed_field(line, *names):
+    """The first of ``names`` whose value differs from the stored line's, or ``None``."""
+    if line.pk is None:
+        return None
+    stored = type(line).objects.filter(pk=line.pk).values(*names).first() or {}
+    return next((name for name in names if stored.get(name) != getattr(line, name)), None)
 
 
 class ActualExpense(models.Model):
@@ -133,7 +179,8 @@ class ActualExpense(models.Model):
         if self.plan_expense_id and self.plan_expense.plan_id != self.plan_id:
             errors["plan_expense"] = _("Cette ligne n'appartient pas à ce plan.")
         plan = self.plan
-        year = self.budget_line.year if self.budget_line_id else None
+        line = self.budget_line if self.budget_line_id else self.plan_expense
+        year = line.year if line is not None else None
         if year is not None and self.date and not year.start_date <= self.date <= year.end_date:
             errors["date"] = _(
                 "Cette ligne budgétaire est celle de l'%(year)s : la date de la dépense doit "

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models.money import FundingSource
+from actionplans.models.money import FundingSource, changed_field, line_change_errors
 from common.formatting import format_date
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
@@ -222,3 +222,8 @@ class PlanExpense(models.Model):
     def clean(self):
         if self.year_id and self.plan_id and self.year.plan_id != self.plan_id:
             raise ValidationError({"year": _("Cette année n'appartient pas à ce plan.")})
+        changed = changed_field(self, "year_id", "source")
+        if errors := line_change_errors(
+            self, year=self.year, field_changed=changed and changed.removesuffix("_id")
+        ):
+            raise ValidationError(errors)

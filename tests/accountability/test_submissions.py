@@ -563,3 +563,22 @@ def test_the_submissions_list_keeps_a_flat_query_count(client, plan_a, coordinat
     large = count()
     assert (small[1], large[1]) == (1, 10)
     assert small[0] == large[0]
+
+
+def test_a_line_with_locked_expenses_keeps_its_year_and_source(plan_a, coordinator_a, fake_pdf):
+    from django.core.exceptions import ValidationError
+
+    from actionplans.models import FundingSource
+    from tests.factories import BudgetLineFactory, MeasureFactory
+
+    line = BudgetLineFactory(measure=MeasureFactory(objective__axis__plan=plan_a))
+    ActualExpense.objects.create(plan=plan_a, budget_line=line, date=date(2023, 6, 1), amount=5)
+    year3 = plan_a.years.get(number=3)
+    line.year = year3
+    with pytest.raises(ValidationError, match="tombent hors de l'An 3"):
+        line.full_clean()
+    line.year = None
+    lock_year(plan_a, coordinator_a)
+    line.source = FundingSource.MRC_CASH
+    with pytest.raises(ValidationError, match="période soumise au ministère"):
+        line.full_clean()

@@ -102,3 +102,27 @@ def test_several_plans_in_the_same_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         budgets = plan_budgets(plans)
     assert {plan.pk for plan in plans} == set(budgets)
+
+
+def test_a_split_refuses_an_expense_outside_the_schedule():
+    from actionplans.services import BudgetLineSplitError, budget_line_split
+
+    plan, objective, (year1, year2, _year3) = _plan()
+    measure = MeasureFactory(objective=objective)
+    measure.years.set([year1, year2])
+    line = BudgetLineFactory(measure=measure)
+    ActualExpense.objects.create(plan=plan, budget_line=line, date=date(2024, 6, 1), amount=5)
+    with pytest.raises(BudgetLineSplitError, match="hors de l'échéance"):
+        budget_line_split(line=line)
+    assert measure.budget_lines.get() == line  # nothing split
+
+
+def test_shortening_a_plan_keeps_a_year_its_budget_lines_use():
+    from actionplans.services import plan_years_sync
+
+    plan, objective, (_year1, _year2, year3) = _plan()
+    BudgetLineFactory(measure=MeasureFactory(objective=objective), year=year3)
+    plan.end_date = date(2024, 3, 31)
+    plan.save()
+    plan_years_sync(plan=plan)
+    assert plan.years.filter(number=3).exists()

@@ -373,3 +373,22 @@ def test_a_revision_confirmed_twice_at_once_is_applied_once(coordinator_a, table
     assert sorted("était déjà à jour" in page for page in pages) == [False, True]
     assert Measure.objects.of_plan(plan).filter(number="1.4.3").count() == 1
     assert not Measure.objects.of_plan(plan).filter(number="1.4.2").exists()
+
+
+def test_a_split_budget_and_its_source_survive_a_revision(beauce):
+    """The coordination split 1.1.1's line per year, chose its source and recorded an
+    expense: revising the plan with the same budget leaves all three as they are."""
+    from actionplans.models import ActualExpense, FundingSource
+    from actionplans.services import budget_line_split
+
+    measure = Measure.objects.of_plan(beauce).get(number="1.1.1")
+    year1, _year2 = budget_line_split(line=measure.budget_lines.get())
+    measure.budget_lines.update(source=FundingSource.MRC_CASH)
+    ActualExpense.objects.create(plan=beauce, budget_line=year1, date=date(2022, 6, 1), amount=9)
+    before = list(measure.budget_lines.values_list("pk", "year__number", "staff_amount", "source"))
+    revision = plan_revision(plan=beauce, parsed=parse_text(revised_beauce()))
+    assert "1.1.1" not in {item.measure.number for item in revision.changed}  # not a change
+    plan_revise(plan=beauce, parsed=parse_text(revised_beauce()))
+    after = list(measure.budget_lines.values_list("pk", "year__number", "staff_amount", "source"))
+    assert after == before
+    assert ActualExpense.objects.get().budget_line == year1

@@ -658,6 +658,12 @@ def plan_revise(*, plan, parsed):
     return revision
 
 
+def plan_rows_lock(plan_ids):
+    """Lock the rows of the plans ``plan_ids`` (ids or a subquery) until the transaction ends:
+    locking a period and writing what is dated in it take turns on the plan's row."""
+    list(Plan.objects.select_for_update().filter(pk__in=plan_ids).values_list("pk", flat=True))
+
+
 class PeriodAlreadyLocked(Exception):
     """A period overlapping one that is locked; the message names the lock."""
 
@@ -667,7 +673,7 @@ def period_lock(*, plan: Plan, start: date, end: date, reason: str, user) -> Per
     """Lock ``plan``'s dates from ``start`` to ``end``: what is dated in them can no longer
     change (``actionplans.rules``). Refused (``PeriodAlreadyLocked``) while an active lock
     overlaps them; the plan's row is locked meanwhile, so two submissions cannot both pass."""
-    Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
+    plan_rows_lock([plan.pk])
     overlapping = (
         PeriodLock.objects.active()
         .filter(plan=plan, start_date__lte=end, end_date__gte=start)
@@ -732,6 +738,7 @@ def actual_expense_save(*, expense: ActualExpense, user) -> ActualExpense:
     days = [expense.date]
     if expense.pk is not None:
         days += ActualExpense.objects.filter(pk=expense.pk).values_list("date", flat=True)
+    plan_rows_lock([expense.plan_id])
     period_open_check(expense.plan_id, *days)
     expense.full_clean()
     expense._history_user = user
@@ -743,6 +750,7 @@ def actual_expense_save(*, expense: ActualExpense, user) -> ActualExpense:
 @transaction.atomic
 def actual_expense_delete(*, expense: ActualExpense, user) -> None:
     """Delete an actual expense, unless its date is in a locked period (``PeriodLocked``)."""
+    plan_rows_lock([expense.plan_id])
     period_open_check(expense.plan_id, expense.date)
     expense._history_user = user
     audit.record("expense.delete", plan=expense.plan_id, expense=expense.pk)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
+from actionplans.models import Measure
 from actionplans.rules import locked_period_reason
+from actionplans.services import plan_rows_lock
 from activities.models import Activity, Attachment, IndicatorValue
 from activities.rules import activity_period_lock
 from activities.selectors import activity_changes_since
@@ -45,7 +47,13 @@ class ActivityLocked(WorkflowError):
 def activity_open_check(activity, *, was=None):
     """Raise ``ActivityLocked`` if ``activity`` is dated in a locked period of its plan, or
     if ``was`` (the activity as stored, before this change) is: nothing moves into or out of
-    a locked period."""
+    a locked period.
+
+    Inside a write (a transaction), the plan's row is locked first, as ``period_lock`` locks
+    it: a period cannot be locked between this check and the write's commit."""
+    if transaction.get_connection().in_atomic_block:
+        measures = {each.measure_id for each in (was, activity) if each is not None}
+        plan_rows_lock(Measure.objects.filter(pk__in=measures).values("objective__axis__plan"))
     for each in (was, activity):
         if each is not None and (lock := activity_period_lock(each)) is not None:
             raise ActivityLocked(locked_period_reason(lock))

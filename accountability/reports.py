@@ -60,10 +60,8 @@ def render_html(request, data=None, *, csp_nonce=""):
     """The report as HTML: the PDF's source, and the preview page (which passes its response's
     ``csp_nonce`` for the inline print stylesheet; the PDF's source never carries one, so that
     its digest stays the same from one request to the next)."""
+    data = data or report_data_for(request)
     with translation.override(request.lang):
-        data = data or report_data(
-            request.plan, request.period, variant=request.variant, annual=request.annual
-        )
         return render_to_string(
             "accountability/pdf/report.html",
             {
@@ -127,11 +125,18 @@ def _cached(request, extension, source, build):
     return _filename(request, extension), CONTENT_TYPES[extension], content
 
 
-def report_xlsx(request):
+def report_data_for(request):
+    """What the report of ``request`` prints, gathered in its language: built once, it may
+    serve its HTML and its XLSX (a submission makes both)."""
     with translation.override(request.lang):
-        data = report_data(
+        return report_data(
             request.plan, request.period, variant=request.variant, annual=request.annual
         )
+
+
+def report_xlsx(request, data=None):
+    data = data or report_data_for(request)
+    with translation.override(request.lang):
         book = _workbook(data)
         formats = dict.fromkeys(_count_labels(), COUNT_FORMAT)
     for sheet in book.sheets():

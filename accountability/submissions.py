@@ -20,7 +20,13 @@ from django_tasks import task
 
 from accountability.data import FULL
 from accountability.models import Submission
-from accountability.reports import CONTENT_TYPES, ReportRequest, render_html, report_xlsx
+from accountability.reports import (
+    CONTENT_TYPES,
+    ReportRequest,
+    render_html,
+    report_data_for,
+    report_xlsx,
+)
 from accountability.services import pdf_from_html
 from actionplans.models import ActualExpense
 from actionplans.services import PeriodAlreadyLocked, period_lock
@@ -81,8 +87,9 @@ def report_submit(*, plan, period, annual: bool, lang: str, user) -> Submission:
     except PeriodAlreadyLocked as error:
         raise SubmissionRefused(str(error)) from error
     request = ReportRequest(plan=plan, period=period, lang=lang, variant=FULL, annual=annual)
-    html = render_html(request)
-    xlsx_name, _type, xlsx_bytes = report_xlsx(request)
+    data = report_data_for(request)  # once, for both files
+    html = render_html(request, data)
+    xlsx_name, _type, xlsx_bytes = report_xlsx(request, data)
     submission = Submission(
         plan=plan,
         period_start=period.start,

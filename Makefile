@@ -30,8 +30,12 @@ system:
 runtime:
 	PYTHON=$(PYTHON) scripts/system-packages runtime
 
-messages: $(VENV)/.runtime
-	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv -v0
+# The catalogues compiled when their .po changed (two runs side by side never write them at once).
+MESSAGES := locale/en/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.mo
+messages: $(MESSAGES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.runtime
+	env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages -l $* --ignore=.venv -v0
 
 demo: system messages
 	PORTAL_DEMO=1 $(BIN)/python manage.py migrate --no-input -v0

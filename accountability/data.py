@@ -21,7 +21,7 @@ from actionplans.budget import measure_planned_by_year
 from actionplans.models import ActualExpense
 from actionplans.selectors import archived_measures, plan_tree
 from activities.models import Activity
-from common.formatting import format_number
+from common.formatting import format_number, in_sentence
 from events.models import Event
 from partners.models import Organisation
 
@@ -104,9 +104,7 @@ def chart_alternative(rows):
     it: « Période : 3 sur 19 (16 %) ; cumulatif : 8 sur 19 (42 %) »."""
     parts = []
     for index, (label, actual, target) in enumerate(rows):
-        label = str(label)
-        if index:
-            label = label[:1].lower() + label[1:]
+        label = in_sentence(label) if index else str(label)
         values = {"label": label, "actual": format_number(actual, 2)}
         if target:
             values |= {

@@ -33,6 +33,7 @@ from accountability.overview import OVERDUE_AFTER, SORTS, tables_overview
 from actionplans.models import Plan
 from actionplans.periods import PeriodError, parse_period, parse_plan_period, plan_periods
 from actionplans.services import ReopenError, period_reopen
+from common.formatting import in_sentence
 from common.responses import file_response
 
 RETRY = "reessayer"
@@ -229,7 +230,7 @@ def submission_confirm(request, slug):
                 "Rapport soumis au ministère : la période %(period)s est verrouillée. Le PDF "
                 "et le XLSX sont conservés tels que soumis."
             )
-            % {"period": submission.lock.label.lower()},
+            % {"period": in_sentence(submission.lock.label)},
         )
         return redirect(f"{back}#soumis")
     return render(

@@ -36,7 +36,7 @@ from actionplans.models import (
 from actionplans.models.money import funding_source_of
 from actionplans.rules import period_open_check
 from common import audit
-from common.formatting import format_date
+from common.formatting import format_date, in_sentence
 from common.history import record_links
 from common.slugs import unique_slug
 
@@ -686,7 +686,7 @@ def period_lock(*, plan: Plan, start: date, end: date, reason: str, user) -> Per
                 "rouvrez-la avant de la soumettre de nouveau."
             )
             % {
-                "period": overlapping.label.lower(),
+                "period": in_sentence(overlapping.label),
                 "reason": overlapping.reason,
                 "date": format_date(overlapping.locked_at),
             }

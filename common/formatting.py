@@ -90,3 +90,10 @@ def format_time_range(start, end):
     if _is_french():
         return f"{format_time(start)} à {format_time(end)}"
     return f"{format_time(start)} to {format_time(end)}"
+
+
+def in_sentence(text):
+    """``text`` placed inside a sentence: its first letter in lower case, the rest as it is
+    (« Du 1er avril » → « du 1er avril », "From April 1" → "from April 1")."""
+    text = str(text)
+    return text[:1].lower() + text[1:]

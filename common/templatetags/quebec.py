@@ -12,6 +12,7 @@ register.filter("number", formatting.format_number)
 register.filter("hours", formatting.format_hours)
 register.filter("hour", formatting.format_time)
 register.filter("longdate", formatting.format_date)
+register.filter("in_sentence", formatting.in_sentence)
 
 
 @register.simple_tag

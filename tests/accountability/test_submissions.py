@@ -582,3 +582,13 @@ def test_a_line_with_locked_expenses_keeps_its_year_and_source(plan_a, coordinat
     line.source = FundingSource.MRC_CASH
     with pytest.raises(ValidationError, match="période soumise au ministère"):
         line.full_clean()
+
+
+def test_the_reopen_page_writes_the_period_in_a_sentence(client, plan_a, coordinator_a, fake_pdf):
+    submission = lock_year(plan_a, coordinator_a)
+    client.force_login(coordinator_a)
+    url = reverse("accountability:reopen", args=[plan_a.slug, submission.pk])
+    french = " ".join(client.get(url).content.decode().split())
+    assert "du 1er avril 2023 au 31 mars 2024" in french
+    english = " ".join(client.get(url.replace("/fr/", "/en/", 1)).content.decode().split())
+    assert "from April 1, 2023 to March 31, 2024" in english

@@ -11,7 +11,6 @@ The PAC request is its measures plus the plan-level lines (contingencies, manage
 the measures outside the PAC request have their own table and are never counted in it.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.budget import MEASURES, OUTSIDE_PAC, PLAN, Money, plan_budget
-from actionplans.models import ActualExpense
 from actionplans.models.money import FundingSource
 
 ZERO = Decimal(0)
@@ -118,51 +116,16 @@ def year_label(year):
     }
 
 
-def _spent_in(plan, period, budget):
-    """``{(year number, source, scope): amount}`` of the actual expenses dated in ``period``."""
-    spent = defaultdict(Decimal)
-    expenses = (
-        ActualExpense.objects.filter(plan=plan, date__gte=period.start, date__lte=period.end)
-        .select_related("budget_line__measure", "plan_expense")
-        .only(
-            "date",
-            "amount",
-            "budget_line__source",
-            "budget_line__measure__outside_pac",
-            "plan_expense__source",
-        )
-    )
-    for expense in expenses:
-        if expense.budget_line_id:
-            line = expense.budget_line
-            source = line.source
-            scope = OUTSIDE_PAC if line.measure.outside_pac else MEASURES
-        else:
-            source, scope = expense.plan_expense.source, PLAN
-        year = budget.year_for(expense.date)
-        spent[(year.number if year else None, source, scope)] += expense.amount
-    return spent
+def _money(budget, numbers, sources=None, scopes=(MEASURES, PLAN)):
+    return budget.total(years=numbers, sources=sources, scopes=scopes)
 
 
-def _money(budget, spent, numbers, sources=None, scopes=(MEASURES, PLAN)):
-    planned = budget.total(years=numbers, sources=sources, scopes=scopes).planned
-    amount = sum(
-        (
-            value
-            for (number, source, scope), value in spent.items()
-            if number in numbers and scope in scopes and (sources is None or source in sources)
-        ),
-        ZERO,
-    )
-    return Money(planned, amount)
-
-
-def _statement_year(budget, spent, numbers, year, label):
+def _statement_year(budget, numbers, year, label):
     groups = []
     for key, group_label, sources in GROUPS:
         rows = []
         for source in sources:
-            money = _money(budget, spent, numbers, {source})
+            money = _money(budget, numbers, {source})
             if money.planned or money.spent or source == FundingSource.PAC:
                 rows.append((FundingSource(source).label, money))
         if rows and (key == MINISTRY or any(m.planned or m.spent for _l, m in rows)):
@@ -171,31 +134,29 @@ def _statement_year(budget, spent, numbers, year, label):
                     key=key,
                     label=group_label,
                     rows=rows,
-                    total=_money(budget, spent, numbers, set(sources)),
+                    total=_money(budget, numbers, set(sources)),
                 )
             )
     return StatementYear(
         year=year,
         label=label,
-        measures=_money(budget, spent, numbers, scopes=(MEASURES,)),
-        plan_lines=_money(budget, spent, numbers, scopes=(PLAN,)),
+        measures=_money(budget, numbers, scopes=(MEASURES,)),
+        plan_lines=_money(budget, numbers, scopes=(PLAN,)),
         groups=groups,
-        outside_pac=_money(budget, spent, numbers, scopes=(OUTSIDE_PAC,)),
+        outside_pac=_money(budget, numbers, scopes=(OUTSIDE_PAC,)),
     )
 
 
 def financial_statement(plan, period, *, declared=ZERO):
     """The statement of ``plan`` for the plan years ``period`` touches."""
-    budget = plan_budget(plan)
-    spent = _spent_in(plan, period, budget)
+    # Planned for the plan's years; spent: the expenses dated in the period only.
+    budget = plan_budget(plan, spent_between=(period.start, period.end))
     years = [y for y in budget.years if y.start_date <= period.end and y.end_date >= period.start]
     statement = FinancialStatement(declared=declared)
     for year in years:
-        statement.years.append(
-            _statement_year(budget, spent, {year.number}, year, year_label(year))
-        )
+        statement.years.append(_statement_year(budget, {year.number}, year, year_label(year)))
     numbers = {year.number for year in years}
-    statement.period = _statement_year(budget, spent, numbers, None, _("Ensemble de la période"))
+    statement.period = _statement_year(budget, numbers, None, _("Ensemble de la période"))
     outside = budget.total(scopes=(OUTSIDE_PAC,))
     statement.has_outside_pac = bool(outside.planned or statement.period.outside_pac.spent)
     return statement

@@ -104,8 +104,9 @@ class PlanBudget:
         return next((y for y in self.years if y.start_date <= day <= y.end_date), None)
 
 
-def plan_budgets(plans):
-    """``{plan id: PlanBudget}`` for ``plans``, in five queries whatever their number."""
+def plan_budgets(plans, *, spent_between=None):
+    """``{plan id: PlanBudget}`` for ``plans``, in five queries whatever their number; with
+    ``spent_between=(start, end)``, only the expenses dated in that period are spent."""
     plans = list(plans)
     budgets = {}
     years_of = defaultdict(list)
@@ -138,9 +139,10 @@ def plan_budgets(plans):
         for year, amount in spread(expense.amount, years).items():
             budget.add(year.number, expense.source, PLAN, planned=amount)
 
-    for actual in ActualExpense.objects.filter(plan__in=plans).only(
-        "budget_line_id", "plan_expense_id", "date", "amount"
-    ):
+    actuals = ActualExpense.objects.filter(plan__in=plans)
+    if spent_between is not None:
+        actuals = actuals.filter(date__gte=spent_between[0], date__lte=spent_between[1])
+    for actual in actuals.only("budget_line_id", "plan_expense_id", "date", "amount"):
         if actual.budget_line_id:
             budget, source, scope = scope_of_line[actual.budget_line_id]
         else:
@@ -150,5 +152,5 @@ def plan_budgets(plans):
     return budgets
 
 
-def plan_budget(plan):
-    return plan_budgets([plan])[plan.pk]
+def plan_budget(plan, *, spent_between=None):
+    return plan_budgets([plan], spent_between=spent_between)[plan.pk]

@@ -126,3 +126,13 @@ def test_shortening_a_plan_keeps_a_year_its_budget_lines_use():
     plan.save()
     plan_years_sync(plan=plan)
     assert plan.years.filter(number=3).exists()
+
+
+def test_spent_between_counts_only_the_expenses_of_the_period():
+    plan, objective, _years = _plan()
+    line = BudgetLineFactory(measure=MeasureFactory(objective=objective))
+    for day, amount in [(date(2023, 4, 10), 100), (date(2023, 11, 10), 40)]:
+        ActualExpense.objects.create(plan=plan, budget_line=line, date=day, amount=amount)
+    first_half = plan_budget(plan, spent_between=(date(2023, 4, 1), date(2023, 9, 30)))
+    assert first_half.total(years={2}).spent == Decimal("100")
+    assert first_half.total(years={2}).planned == plan_budget(plan).total(years={2}).planned

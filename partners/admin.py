@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
-from partners.models import Committee, Invitation, Meeting, Membership, Organisation, Person, Table
+from partners.models import Committee, Invitation, Membership, Organisation, Person, Table
 
 
 class PersonInline(RuleBookTabularInline):
@@ -157,15 +157,6 @@ class MembershipAdmin(HistoryAdmin):
     list_select_related = ["organisation", "table", "committee", "person__organisation"]
     search_fields = ["organisation__name", "role"]
     autocomplete_fields = ["organisation", "person"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
-    list_display = ["starts_at", "table", "committee", "mode"]
-    list_filter = ["mode", ("table", ScopedRelatedFilter)]
-    list_select_related = ["table", "committee"]
-    search_fields = ["agenda", "minutes"]
-    date_hierarchy = "starts_at"
 
 
 @admin.register(Invitation)

@@ -282,49 +282,6 @@ class Membership(models.Model):
             )
 
 
-class Meeting(models.Model):
-    class Mode(models.TextChoices):
-        IN_PERSON = "in_person", _("En présentiel")
-        VIRTUAL = "virtual", _("Virtuel")
-        HYBRID = "hybrid", _("Hybride")
-
-    table = models.ForeignKey(
-        Table, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("table")
-    )
-    committee = models.ForeignKey(
-        Committee,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        verbose_name=_("comité"),
-    )
-    starts_at = models.DateTimeField(_("date et heure"))
-    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
-    location = models.CharField(_("lieu ou lien"), max_length=300, blank=True)
-    agenda = models.TextField(_("ordre du jour"), blank=True)
-    minutes = models.TextField(_("compte rendu"), blank=True)
-
-    history = History()
-
-    # What forms accept of free text (common.validation.text_max_length).
-    text_max_lengths = {"agenda": 10_000, "minutes": 50_000}
-    table_path = "table"
-    objects = TableOwnedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-starts_at"]
-        verbose_name = _("rencontre")
-        verbose_name_plural = _("rencontres")
-
-    def __str__(self):
-        return f"{self.committee or self.table} — {self.starts_at:%Y-%m-%d}"
-
-    def clean(self):
-        if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
-            raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
-
-
 class Invitation(models.Model):
     """A person invited by e-mail to an organisation with a role. A new account joins at once
     (the link sets its password); an existing one only when it accepts (``needs_answer``)."""

@@ -420,8 +420,8 @@ def load_kits():
                 defaults={"kind": block["kind"], "label": block["label"], "body": block["body"]},
             )
         if not kit.assets.exists():
+            from common.markdown import render_markdown
             from common.pdf import pdf_from_html
-            from kits.placeholders import render_markdown
 
             facebook = row["blocks"][-1]["body"].replace("{municipalite}", "Municipalité X")
             pdf = pdf_from_html(

@@ -66,10 +66,12 @@ INSTALLED_APPS = [
     "common",
     "municipalities",
     "partners",
+    "meetings",
     "actionplans",
     "events",
     "kits",
     "activities",
+    "mailing",
     "accountability",
     "portal",
 ]

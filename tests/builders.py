@@ -18,7 +18,8 @@ from activities.models import Activity, Attachment
 from activities.services import activity_approve
 from events.models import EventSeries
 from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
-from partners.models import Committee, Invitation, Meeting, Membership
+from meetings.models import Meeting
+from partners.models import Committee, Invitation, Membership
 from tests.factories import (
     MONTREAL,
     ActivityFactory,

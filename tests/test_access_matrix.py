@@ -46,7 +46,8 @@ from accountability.models import Submission
 from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
-from partners.models import Committee, Invitation, Meeting
+from meetings.models import Meeting
+from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
     BudgetLineFactory,
@@ -267,7 +268,7 @@ ADMIN_MODELS = {
     "partners_table": (TABLES, "table"),
     "partners_committee": (TABLE_OWNED, "committee"),
     "partners_membership": (TABLE_OWNED, "membership"),
-    "partners_meeting": (TABLE_OWNED, "meeting"),
+    "meetings_meeting": (TABLE_OWNED, "meeting"),
     "partners_invitation": (INVITATIONS, "invitation"),
     "actionplans_plan": (TABLE_OWNED, "plan"),
     "actionplans_axis": (TABLE_OWNED, "axis"),
@@ -301,7 +302,7 @@ WITH_REVERT = {
     "partners_invitation",
     "events_eventseries",
     "kits_kit",
-    "partners_meeting",
+    "meetings_meeting",
     "actionplans_plan",
     "actionplans_axis",
     "actionplans_objective",

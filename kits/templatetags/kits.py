@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from kits.placeholders import render_markdown
+from common.markdown import render_markdown
 
 register = template.Library()
 

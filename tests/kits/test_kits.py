@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common.markdown import render_markdown
 from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
-from kits.placeholders import render_markdown
 from municipalities.models import Municipality
 from portal import demo
 from tests.factories import (

@@ -26,7 +26,8 @@ def objects_b(plan_b, measure_b, table_b):
 
     from events.models import EventSeries
     from kits.models import Kit, KitAdoption
-    from partners.models import Invitation, Meeting
+    from meetings.models import Meeting
+    from partners.models import Invitation
     from tests.factories import (
         ActivityFactory,
         CommitteeFactory,

@@ -18,7 +18,8 @@ from activities.services import activity_approve
 from common.admin import ReadableHistoryMixin
 from events.models import EventSeries
 from kits.models import CopyBlock, Kit, KitAdoption
-from partners.models import Invitation, Meeting
+from meetings.models import Meeting
+from partners.models import Invitation
 from partners.services import invitation_decline
 from tests.factories import (
     MONTREAL,
@@ -277,7 +278,7 @@ def _membership(client, superuser):
     return membership, [f"{label(type(membership), 'role')} : — → Présidence"]
 
 
-@changes("partners.Meeting")
+@changes("meetings.Meeting")
 def _meeting(client, superuser):
     meeting = Meeting.objects.create(
         table=TableFactory(), starts_at=datetime(2025, 2, 6, 9, 30, tzinfo=MONTREAL)

@@ -59,6 +59,10 @@ class Meeting(models.Model):
         help_text=_("La date, le titre et le lieu paraissent au calendrier public, sans le lien."),
     )
     convened_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
+    # How many times the convocation went out: the SEQUENCE of its calendar event.
+    convocations_sent = models.PositiveSmallIntegerField(
+        _("envois de la convocation"), default=0, editable=False
+    )
     minutes = models.TextField(_("compte rendu"), blank=True, help_text=_("Markdown."))
     minutes_sent_at = models.DateTimeField(_("compte rendu envoyé le"), null=True, blank=True)
 

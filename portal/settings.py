@@ -317,6 +317,9 @@ TASKS = {
     }
 }
 
+# Jobs the worker enqueues every hour (common/schedule.py); each is idempotent.
+SCHEDULED_TASKS = []
+
 if not DEBUG and not DEMO:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("repertoire/", partner_views.directory, name="directory"),
     path("trousses/", include("kits.urls")),
     path("rapports/", include("accountability.urls")),
+    path("rencontres/", include("meetings.urls")),
     path(
         "municipalites/<slug:slug>/",
         views.municipality_detail,

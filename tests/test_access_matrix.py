@@ -367,6 +367,12 @@ EXPECTED = {
         "GET": "login 404 404 404 404 404 404 404",
         "POST": "login 404 404 404 404 404 404 404",
     },
+    # --- meetings: answered by signed links, no account; a forged link is 404 for everyone ------
+    "meetings:answer": {
+        "url": "/fr/rencontres/reponse/forged-token/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",

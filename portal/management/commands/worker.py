@@ -8,6 +8,7 @@ import time
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from common.schedule import SCHEDULE_SECONDS, enqueue_scheduled
 from portal import health
 
 logger = logging.getLogger(__name__)
@@ -23,12 +24,29 @@ def _beat_forever(stop):
         stop.wait(health.HEARTBEAT_SECONDS)
 
 
+def _schedule_forever(stop):
+    """Enqueue the scheduled jobs now and every hour (they are idempotent)."""
+    while not stop.is_set():
+        try:
+            enqueue_scheduled()
+        except Exception:  # noqa: BLE001 — logged; the next hour tries again
+            logger.exception("The scheduled jobs could not be enqueued.")
+        finally:
+            connections.close_all()
+        stop.wait(SCHEDULE_SECONDS)
+
+
 class Command(DBWorkerCommand):
-    help = "Run the background worker (e-mails, reports) with a heartbeat for /healthz."
+    help = (
+        "Run the background worker (e-mails, reports) with a heartbeat for /healthz, and "
+        "enqueue the scheduled jobs every hour."
+    )
 
     def handle(self, *args, **options):
         stop = threading.Event()
         threading.Thread(target=_beat_forever, args=(stop,), daemon=True).start()
+        if not options.get("batch"):
+            threading.Thread(target=_schedule_forever, args=(stop,), daemon=True).start()
         try:
             while True:
                 try:

@@ -7,12 +7,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def content_types_follow(apps, schema_editor):
+    """Admin log entries point at content types: the meeting's follow it to its new app."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in ("meeting", "historicalmeeting"):
+        if not ContentType.objects.filter(app_label="meetings", model=model).exists():
+            ContentType.objects.filter(app_label="partners", model=model).update(
+                app_label="meetings"
+            )
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
         ('partners', '0006_meeting_moves_to_meetings'),
+        ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -65,5 +76,6 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[],
-        )
+        ),
+        migrations.RunPython(content_types_follow, migrations.RunPython.noop),
     ]

@@ -93,8 +93,8 @@ def _table(slug):
 @login_not_required
 def archive(request, table_slug):
     table = _table(table_slug)
-    messages = selectors.archive(table).only("pk", "subject", "sent_at", "table_id")
-    return render(request, "mailing/archive.html", {"table": table, "messages": messages})
+    archived = selectors.archive(table).only("pk", "subject", "sent_at", "table_id")
+    return render(request, "mailing/archive.html", {"table": table, "archived": archived})
 
 
 @login_not_required

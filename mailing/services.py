@@ -295,7 +295,7 @@ def announcement_text(event):
         if event.is_public:
             with translation.override("fr"):
                 url = f"{settings.SITE_URL}{event.get_absolute_url()}"
-            lines += ["", _("Tous les détails : %(url)s") % {"url": url}]
+            lines += ["", _("Tous les détails : %(url)s") % {"url": f"<{url}>"}]
     return subject, "\n".join(lines)
 
 

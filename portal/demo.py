@@ -18,6 +18,7 @@ from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, PeriodLock, Plan
 from actionplans.periods import parse_period
 from events.models import Event, EventSeries
+from mailing.models import Delivery, Message, Subscriber
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
 from partners.roles import ministry_group
@@ -462,6 +463,80 @@ def load_submissions():
     PeriodLock.objects.filter(pk=submission.lock_id).update(locked_at=sent)
 
 
+MAILING_LIST = [
+    # (role address on the example domain, name, organisation slug or None, source)
+    (
+        "direction@action-famille-lavaltrie.example",
+        "Direction",
+        "action-famille-lavaltrie",
+        "member",
+    ),
+    ("accueil@action-famille-lavaltrie.example", "Accueil", "action-famille-lavaltrie", "member"),
+    ("developpement@mrc-dautray.example", "Développement économique", "mrc-de-d-autray", "member"),
+    ("communications@mrc-dautray.example", "Communications", "mrc-de-d-autray", "member"),
+    ("info@bibliotheque-berthierville.example", "Bibliothèque", None, "import"),
+    ("info@cje-dautray.example", "Carrefour jeunesse-emploi", None, "import"),
+    ("francisation@css-des-samares.example", "Francisation", None, "import"),
+    ("info@chambre-commerce-dautray.example", "Chambre de commerce", None, "import"),
+    ("benevoles@centre-action-benevole.example", "Centre d'action bénévole", None, "website"),
+    ("loisirs@lavaltrie.example", "Service des loisirs", None, "website"),
+]
+
+
+def load_mailing():
+    """D'Autray's mailing list (seed 003: « Liste d'envoi courriels de 150 partenaires »): ten
+    role addresses with their consent, and the invitation to the Jeudis Immigration sent to the
+    whole list, in its public archive."""
+    table = Table.objects.get(slug="table-immigration-d-autray")
+    consented = datetime(2025, 1, 15, 9, 0, tzinfo=MONTREAL)
+    evidence = {
+        "member": "Consentement tacite (LCAP) : organisation membre de la table.",
+        "import": "Importée depuis la liste d'envoi tenue par la coordination (fichier "
+        "liste-partenaires.csv) ; consentement confirmé par la coordination.",
+        "website": "Inscription demandée sur la page publique de la table, case de consentement "
+        "cochée ; confirmée par le lien envoyé à l'adresse (double consentement).",
+    }
+    subscribers = []
+    for email, name, organisation, source in MAILING_LIST:
+        subscriber, _created = Subscriber.objects.get_or_create(
+            table=table,
+            email=email,
+            defaults={
+                "name": name,
+                "organisation": Organisation.objects.filter(slug=organisation).first(),
+                "status": Subscriber.Status.SUBSCRIBED,
+                "source": source,
+                "consented_at": consented,
+                "confirmed_at": consented if source == "website" else None,
+                "consent_evidence": evidence[source],
+            },
+        )
+        subscribers.append(subscriber)
+    sent = datetime(2025, 1, 20, 14, 0, tzinfo=MONTREAL)
+    message, created = Message.objects.get_or_create(
+        table=table,
+        subject="Invitation : les Jeudis Immigration de D'Autray reprennent le 6 février",
+        defaults={
+            "body": "Bonjour,\n\nLes **Jeudis Immigration de D'Autray** reprennent : un "
+            "webinaire par mois, le jeudi de 10 h à 11 h, ouvert à toutes et à tous.\n\n"
+            "- 6 février 2025 : le logement\n- 6 mars 2025 : l'emploi\n- 3 avril 2025 : "
+            "la francisation\n\nLe lien de connexion est envoyé aux personnes inscrites. "
+            "Le calendrier : https://www.capsurdautray.com/\n\nAu plaisir de vous y voir,\n"
+            "La coordination de la Table Immigration",
+            "status": Message.Status.SENT,
+            "queued_at": sent,
+            "sent_at": sent,
+            "recipients_count": len(subscribers),
+            "sent_count": len(subscribers),
+        },
+    )
+    if created:
+        Delivery.objects.bulk_create(
+            Delivery(message=message, subscriber=s, status=Delivery.Status.SENT, sent_at=sent)
+            for s in subscribers
+        )
+
+
 @transaction.atomic
 def load_demo():
     load_geography()
@@ -475,4 +550,5 @@ def load_demo():
     load_submissions()
     load_narratives()
     load_kits()
+    load_mailing()
     return accounts

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("trousses/", include("kits.urls")),
     path("rapports/", include("accountability.urls")),
     path("rencontres/", include("meetings.urls")),
+    path("listes/", include("mailing.urls")),
     path(
         "municipalites/<slug:slug>/",
         views.municipality_detail,

@@ -8,6 +8,7 @@ from accountability.progress import Status
 from activities.models import Activity
 from activities.selectors import reportable_measures
 from events.models import Event
+from mailing.forms import SubscribeForm
 from municipalities.models import Municipality
 from partners import roles
 from partners.models import Committee, Table
@@ -48,7 +49,11 @@ def table_detail(request, slug):
         table = table_for_page(slug)
     except Table.DoesNotExist as error:
         raise Http404 from error
-    return render(request, "portal/table_detail.html", {"table": table})
+    return render(
+        request,
+        "portal/table_detail.html",
+        {"table": table, "subscribe_form": SubscribeForm()},
+    )
 
 
 @login_not_required

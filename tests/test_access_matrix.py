@@ -46,6 +46,8 @@ from accountability.models import Submission
 from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
+from mailing.models import Message as MailingMessage
+from mailing.models import Subscriber
 from meetings.models import Meeting
 from partners.models import Committee, Invitation
 from tests.factories import (
@@ -253,6 +255,18 @@ TASK_RESULTS = {
     "redirect": {"GET t1": A_REDIRECT},
 }
 
+# The mailing list: table-owned, but its history is never reverted (a subscriber would be
+# subscribed again, a sent message would become a draft to send twice).
+MAILING = {
+    **TABLE_OWNED,
+    "simple_history": {
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_NONE_T1,
+        "POST t2": A_NONE_T2,
+    },
+}
+
 # model label → (kind of rows, the scope object filling <object_id>)
 ADMIN_MODELS = {
     "auth_group": (ACCOUNTS, "group"),
@@ -269,6 +283,8 @@ ADMIN_MODELS = {
     "partners_committee": (TABLE_OWNED, "committee"),
     "partners_membership": (TABLE_OWNED, "membership"),
     "meetings_meeting": (TABLE_OWNED, "meeting"),
+    "mailing_subscriber": (MAILING, "subscriber"),
+    "mailing_message": (MAILING, "message"),
     "partners_invitation": (INVITATIONS, "invitation"),
     "actionplans_plan": (TABLE_OWNED, "plan"),
     "actionplans_axis": (TABLE_OWNED, "axis"),
@@ -303,6 +319,8 @@ WITH_REVERT = {
     "events_eventseries",
     "kits_kit",
     "meetings_meeting",
+    "mailing_subscriber",
+    "mailing_message",
     "actionplans_plan",
     "actionplans_axis",
     "actionplans_objective",
@@ -372,6 +390,31 @@ EXPECTED = {
         "url": "/fr/rencontres/reponse/forged-token/",
         "GET": ALL_404,
         "POST": ALL_404,
+    },
+    # --- the mailing list: public form and archive; signed links (forged: 404 for everyone) --
+    # An empty POST is a form with errors: 400 for everyone, nothing saved.
+    "mailing:subscribe": {
+        "url": "/fr/listes/{table.slug}/inscription/",
+        "GET t1": ALL_OK,
+        "POST t1": "400 400 400 400 400 400 400 400",
+    },
+    "mailing:confirm": {
+        "url": "/fr/listes/confirmation/forged-token/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
+    "mailing:unsubscribe": {
+        "url": "/fr/listes/desabonnement/forged-token/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
+    "mailing:archive": {"url": "/fr/listes/{table.slug}/", "GET t1": ALL_OK, "GET t2": ALL_OK},
+    # A message sent to the whole list is public; one sent to a segment is not archived.
+    "mailing:archive_detail": {
+        "url": "/fr/listes/{table.slug}/{message.pk}/",
+        "GET t1": ALL_OK,
+        "GET t2": ALL_OK,
+        "GET t1d": ALL_404,
     },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
@@ -636,6 +679,37 @@ EXPECTED = {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
     },
+    # The mailing list's pages: importing and adding the members write (never the ministry);
+    # the preview reads; « Envoyer » (a sent message: back to its page) and « Annoncer » (a POST
+    # from the event's page) are the table's coordinators' and superusers'.
+    "admin:mailing_subscriber_import": {
+        "url": "/fr/admin/mailing/subscriber/importer/",
+        "GET": A_ADD,
+        "POST": A_ADD,
+    },
+    "admin:mailing_subscriber_add_members": {
+        "url": "/fr/admin/mailing/subscriber/membres/",
+        "GET": A_ADD,
+        "POST": A_ADD,
+    },
+    "admin:mailing_message_preview": {
+        "url": "/fr/admin/mailing/message/{message.pk}/apercu/",
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+    },
+    "admin:mailing_message_send": {
+        "url": "/fr/admin/mailing/message/{message.pk}/envoyer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
+    "admin:mailing_message_announce": {
+        "url": "/fr/admin/mailing/message/annoncer/{event.pk}/",
+        "GET t1": "login 403 403 403 405 405 405 405",
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     **_admin_rows(),
     # --- allauth: the account pages belong to everyone (no table data) ---------------------------
     "account_login": {"url": "/fr/comptes/login/", "GET": ALL_OK},
@@ -795,6 +869,30 @@ def _build_world():
         meeting = Meeting.objects.create(
             table=table, committee=committee, starts_at="2030-01-01T10:00-05:00"
         )
+        subscriber = Subscriber.objects.create(
+            table=table,
+            email=f"abonne-{n}@example.org",
+            status=Subscriber.Status.SUBSCRIBED,
+            source=Subscriber.Source.COORDINATION,
+            consented_at=timezone.now(),
+            consent_evidence="Demandé en personne.",
+        )
+        message = MailingMessage.objects.create(
+            table=table,
+            subject=f"Nouvelles {n}",
+            body="Texte",
+            status=MailingMessage.Status.SENT,
+            sent_at=timezone.now(),
+        )
+        segment_message = MailingMessage.objects.create(
+            table=table,
+            subject=f"Au comité {n}",
+            body="Texte",
+            segment=MailingMessage.Segment.COMMITTEE,
+            committee=committee,
+            status=MailingMessage.Status.SENT,
+            sent_at=timezone.now(),
+        )
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -842,6 +940,7 @@ def _build_world():
             "adoption": adoption,
             "committee": committee,
             "meeting": meeting,
+            "subscriber": subscriber,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),
@@ -857,9 +956,20 @@ def _build_world():
             ),
             "event_ct": ContentType.objects.get_for_model(event).pk,
         }
-        public = {"plan": plan, "measure": measure, "event": event, "submission": submission}
+        public = {
+            "plan": plan,
+            "measure": measure,
+            "event": event,
+            "submission": submission,
+            "message": message,
+        }
         public["kit"], public["asset"] = kits[True]
-        hidden = {"plan": draft, "measure": draft_measure, "event": private}
+        hidden = {
+            "plan": draft,
+            "measure": draft_measure,
+            "event": private,
+            "message": segment_message,
+        }
         hidden["kit"], hidden["asset"] = kits[False]
         for scope, extra in ((f"t{n}", public), (f"t{n}d", hidden)):
             values = {**common, **extra}

@@ -25,6 +25,7 @@ PROJECT_APPS = {
     "actionplans",
     "activities",
     "events",
+    "mailing",
     "kits",
     "municipalities",
     "partners",

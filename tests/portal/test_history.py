@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 
 from actionplans.models import ActualExpense, Measure, PlanExpense, Target
@@ -18,6 +18,8 @@ from activities.services import activity_approve
 from common.admin import ReadableHistoryMixin
 from events.models import EventSeries
 from kits.models import CopyBlock, Kit, KitAdoption
+from mailing.models import Message as MailingMessage
+from mailing.models import Subscriber
 from meetings.models import Meeting
 from partners.models import Invitation
 from partners.services import invitation_decline
@@ -285,6 +287,28 @@ def _meeting(client, superuser):
     )
     change_in_admin(client, meeting, mode="virtual")
     return meeting, [f"{label(Meeting, 'mode')} : En présentiel → Virtuel"]
+
+
+@changes("mailing.Subscriber")
+def _subscriber(client, superuser):
+    subscriber = Subscriber.objects.create(
+        table=TableFactory(),
+        email="abonne@example.org",
+        name="Ancien nom",
+        source=Subscriber.Source.COORDINATION,
+        status=Subscriber.Status.SUBSCRIBED,
+        consented_at=timezone.now(),
+        consent_evidence="Demandé en personne.",
+    )
+    change_in_admin(client, subscriber, name="Nouveau nom")
+    return subscriber, [f"{label(Subscriber, 'name')} : Ancien nom → Nouveau nom"]
+
+
+@changes("mailing.Message")
+def _mailing_message(client, superuser):
+    message = MailingMessage.objects.create(table=TableFactory(), subject="Avant", body="Texte")
+    change_in_admin(client, message, subject="Après")
+    return message, [f"{label(MailingMessage, 'subject')} : Avant → Après"]
 
 
 @changes("partners.Invitation")

@@ -25,8 +25,9 @@ PROJECT_APPS = {
     "actionplans",
     "activities",
     "events",
-    "mailing",
     "kits",
+    "mailing",
+    "meetings",
     "municipalities",
     "partners",
 }

@@ -46,7 +46,7 @@ from accountability.models import Submission
 from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingDocument
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -373,6 +373,14 @@ EXPECTED = {
         "GET": ALL_404,
         "POST": ALL_404,
     },
+    # A member's private calendar feed: a signed address; a forged one is 404 for everyone.
+    "meetings:feed": {"url": "/fr/rencontres/agenda/forged-token.ics", "GET": ALL_404},
+    # A meeting's document: whoever reads the meeting in the back office; others 404.
+    "meetings:document": {
+        "url": "/fr/rencontres/documents/{meeting_document.pk}/",
+        "GET t1": "login 404 404 404 ok 404 ok ok",
+        "GET t2": "login 404 404 404 404 ok ok ok",
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",
@@ -632,6 +640,15 @@ EXPECTED = {
         "POST t1": A_WRITE_T1,
         "POST t2": A_WRITE_T2,
     },
+    # « Convoquer les membres »: the confirmation (GET) and the sending (POST), for the table's
+    # coordinators and superusers; the ministry reads the meeting, never convenes.
+    "admin:meetings_meeting_convene": {
+        "url": "/fr/admin/meetings/meeting/{meeting.pk}/convoquer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     "admin:actionplans_measure_process_import": {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
@@ -795,6 +812,9 @@ def _build_world():
         meeting = Meeting.objects.create(
             table=table, committee=committee, starts_at="2030-01-01T10:00-05:00"
         )
+        meeting_document = MeetingDocument.objects.create(
+            meeting=meeting, title="Ordre du jour", file=ContentFile(b"%PDF-1.4", name="odj.pdf")
+        )
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -842,6 +862,7 @@ def _build_world():
             "adoption": adoption,
             "committee": committee,
             "meeting": meeting,
+            "meeting_document": meeting_document,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

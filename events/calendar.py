@@ -9,7 +9,8 @@ UID_DOMAIN = "tables-immigration"
 
 def _vevent(event, url_for):
     vevent = VEvent()
-    vevent.add("uid", f"evenement-{event.pk}@{UID_DOMAIN}")
+    # A public meeting (events.public_meetings) brings its own UID, the one members have.
+    vevent.add("uid", getattr(event, "ical_uid", None) or f"evenement-{event.pk}@{UID_DOMAIN}")
     vevent.add("summary", event.title)
     vevent.add("dtstart", timezone.localtime(event.start))
     vevent.add("dtend", timezone.localtime(event.end))

@@ -11,6 +11,7 @@ from common.responses import file_response
 from events.calendar import calendar_ics
 from events.filters import EventFilter
 from events.models import Event
+from events.public_meetings import Merged, as_event, ended_before, public_meetings
 from partners.models import Table
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -25,6 +26,15 @@ def _events(table):
     return events.filter(table=table) if table else events
 
 
+def _public_meetings(table, event_filter):
+    """The public meetings the filters let through (their values, once checked)."""
+    if not event_filter.is_bound:
+        return public_meetings(table)
+    if not event_filter.is_valid():
+        return public_meetings(table).none()
+    return public_meetings(table, event_filter.form.cleaned_data)
+
+
 @login_not_required
 def event_list(request, table_slug=None):
     """Upcoming (or past, ``?quand=passes``) public events, filtered in the URL."""
@@ -32,7 +42,14 @@ def event_list(request, table_slug=None):
     past = request.GET.get("quand") == "passes"
     event_filter = EventFilter(request.GET or None, queryset=_events(table))
     events = event_filter.qs.past() if past else event_filter.qs.upcoming()
-    page = Paginator(events, 30).get_page(request.GET.get("page"))
+    meetings = _public_meetings(table, event_filter)
+    now = timezone.now()
+    if past:
+        meetings = meetings.filter(ended_before(now)).order_by("-starts_at", "pk")
+    else:
+        meetings = meetings.exclude(ended_before(now)).order_by("starts_at", "pk")
+    listed = Merged(events, meetings, reverse=past)
+    page = Paginator(listed, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(
         request,
@@ -59,7 +76,12 @@ def event_month(request, year, month, table_slug=None):
     last_day = calendar_module.monthrange(year, month)[1]
     end = datetime.combine(date(year, month, last_day), time.max, zone)
     event_filter = EventFilter(request.GET or None, queryset=_events(table))
-    events = event_filter.qs.filter(start__lte=end, end__gte=start).order_by("start")
+    events = list(event_filter.qs.filter(start__lte=end, end__gte=start).order_by("start"))
+    meetings = _public_meetings(table, event_filter).filter(
+        starts_at__lte=end, starts_at__gte=start - timedelta(days=1)
+    )
+    events += [meeting for meeting in map(as_event, meetings) if meeting.end >= start]
+    events.sort(key=lambda item: item.start)
     by_day = {}
     for event in events:
         by_day.setdefault(timezone.localtime(event.start).date(), []).append(event)
@@ -109,7 +131,7 @@ def event_ics(request, slug):
 def feed(request, table_slug=None):
     """The subscription feed of all tables, or of one."""
     table = _table_or_none(table_slug)
-    events = _events(table).order_by("start")
+    events = [*_events(table).order_by("start"), *map(as_event, public_meetings(table))]
     name = table.name if table else "Tables immigration"
     content = calendar_ics(events, name=name, url_for=_url_for(request))
     return _ics_response(content, f"{table.slug if table else 'evenements'}.ics")

@@ -8,28 +8,19 @@ already given, and updates the event in their calendars (same UID, higher SEQUEN
 import mimetypes
 import os
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import audit, links
 from common.formatting import format_date, format_time_range
 from common.markdown import markdown_to_text
+from meetings.addresses import ANSWER, answer_link, feed_link
 from meetings.calendar import invitation_ics
 from meetings.members import members_of
 from meetings.models import Attendance
-
-ANSWER = "meetings.attendance"
-
-
-def answer_link(attendance):
-    with translation.override("fr"):
-        path = reverse("meetings:answer", kwargs={"token": links.make(ANSWER, attendance.pk)})
-    return f"{settings.SITE_URL}{path}"
 
 
 def attendance_from_token(token):
@@ -59,6 +50,7 @@ def _message(meeting, attendance, attachments, sequence):
         "when": when(meeting),
         "agenda": markdown_to_text(meeting.agenda),
         "link": link,
+        "feed": feed_link(attendance.person) if attendance.person_id else "",
     }
     subject = _("Convocation : %(name)s, %(when)s") % {
         "name": meeting.name,

@@ -22,14 +22,24 @@ def _name(person):
     return f"{person.first_name} {person.last_name}".strip() or person.title
 
 
-def members_of(table, committee=None):
-    """The people a meeting of ``table`` (or of its ``committee``) convenes, by name."""
+def _people(table, committee):
     memberships = Membership.objects.filter(table=table, committee=committee)
     named = Person.objects.filter(pk__in=memberships.exclude(person=None).values("person"))
     whole = Person.objects.filter(
         organisation__in=memberships.filter(person=None).values("organisation")
     )
-    people = (named | whole).exclude(email="").select_related("organisation").distinct()
+    return (named | whole).select_related("organisation").distinct()
+
+
+def members_without_address(table, committee=None):
+    """The people a meeting would convene but cannot reach: no e-mail address on file."""
+    people = _people(table, committee).filter(email="")
+    return list(people.order_by("last_name", "first_name", "pk"))
+
+
+def members_of(table, committee=None):
+    """The people a meeting of ``table`` (or of its ``committee``) convenes, by name."""
+    people = _people(table, committee).exclude(email="")
     members = {}
     for person in people.order_by("last_name", "first_name", "pk"):
         key = person.email.strip().lower()

@@ -5,4 +5,6 @@ from meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("reponse/<str:token>/", views.answer, name="answer"),
+    path("agenda/<str:token>.ics", views.feed, name="feed"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
 ]

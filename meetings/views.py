@@ -1,14 +1,20 @@
-"""The members' pages: answering a convocation by its signed link, without an account."""
+"""The members' pages: answering a convocation by its signed link, without an account, and
+their private calendar feed; a meeting's documents for the back office."""
 
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common import links
-from meetings import convocations
+from common.responses import file_response
+from meetings import convocations, feeds
+from meetings.documents import stored_document_response
 from meetings.forms import AnswerForm
+from meetings.models import MeetingDocument
 
 
 @login_not_required
@@ -42,3 +48,29 @@ def answer(request, token):
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_not_required
+@require_GET
+def feed(request, token):
+    """A member's private calendar feed (``meetings.feeds``): no account, a signed address."""
+    try:
+        person = feeds.person_from_token(token)
+    except links.InvalidLink as error:
+        return links.refused(request, error)
+    response = file_response(*feeds.person_feed(person), inline=True)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request, pk):
+    """A meeting's document, for whoever reads the meeting in the back office (its table's
+    coordinators, the ministry); members receive the documents with their convocation."""
+    document = get_object_or_404(
+        MeetingDocument.objects.for_user(request.user).select_related("meeting__table"), pk=pk
+    )
+    if not request.user.has_perm("meetings.view_meetingdocument", document):
+        raise Http404
+    return stored_document_response(document)

@@ -7,6 +7,7 @@ from actionplans.models import Plan
 from actionplans.selectors import measures_for_progress
 from activities.models import Activity
 from activities.selectors import reportable_measures
+from meetings.selectors import my_meetings
 from partners import roles
 
 
@@ -39,6 +40,7 @@ def _partner_sections(user):
 
 def dashboard_for(user):
     context = {"sections": [], "review": None, "reports": None, "municipal_reports": None}
+    context["my_meetings"] = my_meetings(user)
     table_ids = roles.coordinated_table_ids(user)
     reports = Activity.objects.alive().select_related("measure", "organisation")
     if table_ids:

@@ -1,7 +1,7 @@
 """Demo data from ``fixtures/``: idempotent, so that loading twice changes nothing."""
 
 import tomllib
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -19,6 +20,8 @@ from actionplans.models import Measure, PeriodLock, Plan
 from actionplans.periods import parse_period
 from events.models import Event, EventSeries
 from mailing.models import Delivery, Message, Subscriber
+from meetings.members import members_of
+from meetings.models import Attendance, Meeting
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
 from partners.roles import ministry_group
@@ -66,8 +69,10 @@ def load_partners():
         )
         organisation.territory.set(Mrc.objects.filter(slug__in=territory))
     for row in data["people"]:
-        Person.objects.get_or_create(
-            organisation=Organisation.objects.get(slug=row["organisation"]), title=row["title"]
+        Person.objects.update_or_create(
+            organisation=Organisation.objects.get(slug=row["organisation"]),
+            title=row["title"],
+            defaults={"email": row.get("email", "")},
         )
     for row in data["tables"]:
         _load_table(row)
@@ -551,4 +556,96 @@ def load_demo():
     load_narratives()
     load_kits()
     load_mailing()
+    load_meetings()
     return accounts
+
+
+DEMO_AGENDA = """1. Mot de bienvenue et tour de table
+2. Suivi du plan d'action 2023-2025 : **bilan des actions de l'automne**
+3. Jeudis Immigration : programmation de l'hiver
+4. Projets déposés au programme d'appui aux collectivités
+5. Varia"""
+
+
+def load_meetings():
+    """D'Autray's table meets next month (convened, a few answers in) and its coordination
+    committee met last month (attendance recorded); Beauce's table meets next month on the
+    public calendar, the demo partner of the CJE convened. No e-mail is sent."""
+    first_of_month = timezone.localdate().replace(day=1)
+    next_month = datetime.combine(
+        (first_of_month + timedelta(days=32)).replace(day=12), time(9, 30), MONTREAL
+    )
+    last_month = datetime.combine(
+        (first_of_month - timedelta(days=1)).replace(day=14), time(13, 0), MONTREAL
+    )
+    dautray = Table.objects.get(slug="table-immigration-d-autray")
+    beauce = Table.objects.get(slug="table-strategique-immigration-beauce")
+    cje = Person.objects.get(user__username="partenaire.cje@tables-immigration.example")
+    if not cje.email:
+        cje.email = cje.user.username  # the demo account's role address
+        cje.save(update_fields=["email"])
+    rows = [
+        (
+            dautray,
+            None,
+            "Rencontre de la Table Immigration",
+            next_month,
+            {
+                "mode": Meeting.Mode.HYBRID,
+                "location": "Salle du conseil de la MRC, 550, rue Montcalm, Berthierville",
+                "online_url": "https://zoom.example/j/85512345678",
+                "agenda": DEMO_AGENDA,
+            },
+            {"agent.territorial.dautray": "present", "coordination.pasi.lavaltrie": "absent"},
+        ),
+        (
+            dautray,
+            Committee.objects.get(table=dautray, name="Comité de coordination"),
+            "Comité de coordination",
+            last_month,
+            {
+                "mode": Meeting.Mode.VIRTUAL,
+                "online_url": "https://teams.example/l/comite-coordination",
+                "agenda": "1. Préparation de la rencontre de la table\n2. Suivi du budget PAC",
+            },
+            {"agent.territorial.dautray": "present", "direction.dea.dautray": "present"},
+        ),
+        (
+            beauce,
+            None,
+            "Rencontre des partenaires de la Table stratégique",
+            next_month.replace(day=19, hour=13, minute=30),
+            {
+                "location": "Cégep Beauce-Appalaches, Saint-Georges",
+                "online_url": "https://zoom.example/j/81234567890",
+                "agenda": "1. Bilan 2024-2025\n2. Trousses de diffusion",
+                "is_public": True,
+            },
+            {},
+        ),
+    ]
+    for table, committee, title, starts_at, fields, answers in rows:
+        meeting, created = Meeting.objects.get_or_create(
+            table=table,
+            committee=committee,
+            title=title,
+            defaults={"starts_at": starts_at, **fields},
+        )
+        if not created:
+            continue
+        past = starts_at < timezone.now()
+        convened_at = starts_at - timedelta(days=21)
+        for member in members_of(table, committee):
+            answer = answers.get(member.email.split("@")[0], "pending")
+            Attendance.objects.create(
+                meeting=meeting,
+                person=member.person,
+                organisation_id=member.organisation_id,
+                name=member.name,
+                email=member.email,
+                answer=answer,
+                answered_at=convened_at + timedelta(days=2) if answer != "pending" else None,
+                attended=(answer == "present") if past else None,
+                convened_at=convened_at,
+            )
+        Meeting.objects.filter(pk=meeting.pk).update(convened_at=convened_at, convocations_sent=1)

@@ -48,7 +48,7 @@ from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
 from mailing.models import Message as MailingMessage
 from mailing.models import Subscriber
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingDocument
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -416,6 +416,14 @@ EXPECTED = {
         "GET t2": ALL_OK,
         "GET t1d": ALL_404,
     },
+    # A member's private calendar feed: a signed address; a forged one is 404 for everyone.
+    "meetings:feed": {"url": "/fr/rencontres/agenda/forged-token.ics", "GET": ALL_404},
+    # A meeting's document: whoever reads the meeting in the back office; others 404.
+    "meetings:document": {
+        "url": "/fr/rencontres/documents/{meeting_document.pk}/",
+        "GET t1": "login 404 404 404 ok 404 ok ok",
+        "GET t2": "login 404 404 404 404 ok ok ok",
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",
@@ -675,6 +683,15 @@ EXPECTED = {
         "POST t1": A_WRITE_T1,
         "POST t2": A_WRITE_T2,
     },
+    # « Convoquer les membres »: the confirmation (GET) and the sending (POST), for the table's
+    # coordinators and superusers; the ministry reads the meeting, never convenes.
+    "admin:meetings_meeting_convene": {
+        "url": "/fr/admin/meetings/meeting/{meeting.pk}/convoquer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     "admin:actionplans_measure_process_import": {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
@@ -893,6 +910,9 @@ def _build_world():
             status=MailingMessage.Status.SENT,
             sent_at=timezone.now(),
         )
+        meeting_document = MeetingDocument.objects.create(
+            meeting=meeting, title="Ordre du jour", file=ContentFile(b"%PDF-1.4", name="odj.pdf")
+        )
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -941,6 +961,7 @@ def _build_world():
             "committee": committee,
             "meeting": meeting,
             "subscriber": subscriber,
+            "meeting_document": meeting_document,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

@@ -22,8 +22,8 @@ class RegistrationInline(RuleBookTabularInline):
     (and cancel) themselves on the public page, so rows are neither added nor deleted here."""
 
     model = Registration
-    fields = ["name", "organisation", "email", "status", "created_at", "attended"]
-    readonly_fields = ["email", "status", "created_at"]
+    fields = ["name", "organisation", "email", "status", "attended"]
+    readonly_fields = ["name", "organisation", "email", "status"]
     ordering = ["created_at", "pk"]
     verbose_name_plural = _("inscriptions (présences à noter après l'événement)")
 

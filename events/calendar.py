@@ -17,7 +17,8 @@ def _vevent(event, url_for):
     vevent.add("dtstamp", timezone.now())
     if event.description:
         vevent.add("description", event.description)
-    location = event.location or event.online_url
+    # An event with registration sends its online link to registrants only, never here.
+    location = event.location or event.public_online_url
     if event.municipality and event.location:
         location = f"{event.location}, {event.municipality.name}"
     if location:
@@ -53,7 +54,10 @@ def calendar_ics(events, *, name, url_for):
         occurrences.sort(key=lambda event: event.start)
         durations = {event.end - event.start for event in occurrences}
         titles = {event.title for event in occurrences}
-        if len(durations) == 1 and len(titles) == 1:
+        # One VEVENT carries the first occurrence's place: only for occurrences that show it
+        # alike (with registration, the online link is not public).
+        registration = {event.registration_required for event in occurrences}
+        if len(durations) == 1 and len(titles) == 1 and len(registration) == 1:
             calendar.add_component(_series_vevent(occurrences[0].series, occurrences, url_for))
         else:
             singles.extend(occurrences)

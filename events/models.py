@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,26 @@ class Event(models.Model):
         verbose_name=_("moyens d'action réalisés"),
     )
     is_public = models.BooleanField(_("public"), default=True)
+    registration_required = models.BooleanField(
+        _("inscription requise"),
+        default=False,
+        help_text=_(
+            "Les personnes s'inscrivent sur la page de l'événement ; le lien en ligne est "
+            "envoyé aux inscrits confirmés seulement, jamais publié."
+        ),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : sans limite. Au-delà, les inscriptions vont en liste d'attente."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("fin des inscriptions"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : jusqu'au début de l'événement."),
+    )
 
     # What forms accept of free text (common.validation.text_max_length).
     text_max_lengths = {"description": 5_000}
@@ -130,3 +151,76 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def public_online_url(self):
+        """The online link as the public may see it: none when registrants alone receive it."""
+        return "" if self.registration_required else self.online_url
+
+    def registration_open(self, now=None):
+        """Whether the event takes registrations now: until it closes them, or until it starts."""
+        now = now or timezone.now()
+        closes = min(filter(None, [self.registration_closes_at, self.start]))
+        return self.registration_required and now < closes
+
+
+class RegistrationQuerySet(TableOwnedQuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        """The waiting list, first come first served."""
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+
+class Registration(models.Model):
+    """A person registered to an event by e-mail, without an account.
+
+    The address is the registration's key: one active registration per address and event (a
+    second one changes nothing), a cancelled one leaves room for registering again.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmée")
+        WAITING = "waiting", _("Liste d'attente")
+        CANCELLED = "cancelled", _("Annulée")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("événement")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    email = models.EmailField(_("courriel"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("sorti de la liste d'attente le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    # The last e-mail telling the registrant where they stand (a repeated registration sends
+    # it again, at most once an hour).
+    emailed_at = models.DateTimeField(_("courriel envoyé le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    attended = models.BooleanField(_("présent"), null=True, blank=True)
+
+    table_path = "event__table"
+    objects = RegistrationQuerySet.as_manager()
+    history = History()
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=~Q(status="cancelled"),
+                name="registration_one_active_per_address",
+                violation_error_message=_("Cette adresse est déjà inscrite à cet événement."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.get_status_display()}"

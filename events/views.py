@@ -1,16 +1,22 @@
 import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from common import links
 from common.responses import file_response
+from events import services
 from events.calendar import calendar_ics
 from events.filters import EventFilter
-from events.models import Event
+from events.forms import RegistrationForm
+from events.models import Event, Registration
 from events.public_meetings import Merged, as_event, ended_before, public_meetings
 from partners.models import Table
 
@@ -106,10 +112,84 @@ def event_month(request, year, month, table_slug=None):
     )
 
 
+def _detail_response(request, event, form=None, refusal=None, status=200):
+    context = {"event": event}
+    if event.registration_required:
+        refusal = refusal or services.refusal(event)
+        context.update(
+            registration_form=None if refusal else form or RegistrationForm(),
+            registration_refusal=refusal,
+            registration_full=not refusal and services.is_full(event),
+        )
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+def _public_event(slug):
+    return get_object_or_404(_events(None).prefetch_related("organisers"), slug=slug)
+
+
 @login_not_required
 def event_detail(request, slug):
-    event = get_object_or_404(_events(None).prefetch_related("organisers"), slug=slug)
-    return render(request, "events/event_detail.html", {"event": event})
+    return _detail_response(request, _public_event(slug))
+
+
+@login_not_required
+@require_POST
+def register(request, slug):
+    """The registration form of the event's page. Whether the address was new or already
+    registered, the page says the same thing: what stands is in the e-mail sent to it."""
+    event = _public_event(slug)
+    if not event.registration_required:
+        raise Http404
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        return _detail_response(request, event, form=form, status=400)
+    try:
+        services.registration_create(event=event, **form.cleaned_data)
+    except services.RegistrationRefused as refused:
+        return _detail_response(request, event, refusal=refused.message, status=409)
+    messages.success(
+        request,
+        _(
+            "Merci ! Nous avons écrit à %(email)s : ce courriel confirme votre inscription, ou "
+            "votre place en liste d'attente, et contient le lien pour l'annuler. Une adresse "
+            "déjà inscrite garde son inscription telle quelle : rien n'est fait en double."
+        )
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect(f"{event.get_absolute_url()}#inscription")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, token):
+    """The cancellation link of the e-mails: a page that asks, a button that cancels (a
+    link opened by a mail scanner changes nothing)."""
+    try:
+        registration = services.registration_from_token(token)
+    except links.InvalidLink as error:
+        return links.refused(request, error)
+    event = registration.event
+    if registration.status == Registration.Status.CANCELLED and request.method == "GET":
+        return links.refused(request, message=_("Cette inscription est déjà annulée."))
+    if event.start <= timezone.now():
+        return links.refused(request, message=_("Cet événement a déjà eu lieu."))
+    cancelled = False
+    if request.method == "POST":
+        if not services.registration_cancel(registration=registration):
+            return links.refused(request, message=_("Cette inscription est déjà annulée."))
+        registration.refresh_from_db()
+        cancelled = True
+    return render(
+        request,
+        "events/registration_cancel.html",
+        {
+            "registration": registration,
+            "event": event,
+            "when": services.when(event),
+            "cancelled": cancelled,
+        },
+    )
 
 
 def _ics_response(content, filename):

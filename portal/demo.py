@@ -18,7 +18,7 @@ from accountability.narratives import narratives_save
 from actionplans.imports.documents import import_document, preview_document
 from actionplans.models import Measure, PeriodLock, Plan
 from actionplans.periods import parse_period
-from events.models import Event, EventSeries
+from events.models import Event, EventSeries, Registration
 from mailing.models import Delivery, Message, Subscriber
 from meetings.members import members_of
 from meetings.models import Attendance, Meeting
@@ -557,6 +557,7 @@ def load_demo():
     load_kits()
     load_mailing()
     load_meetings()
+    load_registration_demo()
     return accounts
 
 
@@ -649,3 +650,53 @@ def load_meetings():
                 convened_at=convened_at,
             )
         Meeting.objects.filter(pk=meeting.pk).update(convened_at=convened_at, convocations_sent=1)
+
+
+DEMO_REGISTRANTS = [
+    # (name, organisation, e-mail)
+    ("Amina Diallo", "Carrefour jeunesse-emploi d'Autray-Joliette", "amina.diallo@example.org"),
+    ("Marc-André Gravel", "Municipalité de Lavaltrie", "ma.gravel@example.org"),
+    ("Sofia Restrepo", "", "sofia.restrepo@example.com"),
+    ("Coordination PASI", "Action Famille Lavaltrie", "pasi@afl.example.net"),
+]
+
+
+def load_registration_demo():
+    """A "Jeudis Immigration" session next month, first Thursday, 10 h to 11 h on Zoom, with
+    registration (30 places): the Zoom link of seed 003 goes to registrants only."""
+    series = EventSeries.objects.get(slug="jeudis-immigration-d-autray")
+    today = datetime.now(MONTREAL).date()
+    first = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    day = first.replace(day=1 + (3 - first.weekday()) % 7)  # its first Thursday
+    event, _ = Event.objects.update_or_create(
+        slug="jeudi-immigration-inscription",
+        defaults={
+            "table": series.table,
+            "series": series,
+            "title": "Jeudi Immigration : accueillir les travailleurs étrangers temporaires",
+            "description": (
+                "Webinaire de la Table Immigration de D'Autray, ouvert à tous. Inscription "
+                "requise : le lien Zoom est envoyé aux personnes inscrites."
+            ),
+            "kind": Event.Kind.WEBINAR,
+            "audience": Event.Audience.EVERYONE,
+            "start": datetime.combine(day, time(10), MONTREAL),
+            "end": datetime.combine(day, time(11), MONTREAL),
+            "location": "Zoom",
+            "online_url": "https://us02web.zoom.us/j/4721206946",
+            "registration_required": True,
+            "capacity": 30,
+        },
+    )
+    event.organisers.set(Organisation.objects.filter(slug="mrc-de-d-autray"))
+    for name, organisation, email in DEMO_REGISTRANTS:
+        Registration.objects.get_or_create(
+            event=event,
+            email=email,
+            defaults={
+                "name": name,
+                "organisation": organisation,
+                "status": Registration.Status.CONFIRMED,
+            },
+        )
+    return event

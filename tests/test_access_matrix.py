@@ -531,6 +531,20 @@ EXPECTED = {
         "GET t1d": "404 404 404 404 any 404 any any",
     },
     "events_feed": {"url": "/fr/evenements.ics", "GET": ALL_OK},
+    # Registering (the world's public events take registrations): anyone, no account; the form
+    # posted empty is refused (400) for everyone; a private event has no public form (404).
+    "events:register": {
+        "url": "/fr/evenements/{event.slug}/inscription/",
+        "GET t1": "405 405 405 405 405 405 405 405",
+        "POST t1": "400 400 400 400 400 400 400 400",
+        "POST t1d": ALL_404,
+    },
+    # Cancelling by the signed link of the e-mail: a forged link is 404 for everyone.
+    "events:registration_cancel": {
+        "url": "/fr/evenements/inscription/forged-token/annuler/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
     # --- kits: published for everyone; unpublished previewed by their own table only -----------
     "kits:list": {"url": "/fr/trousses/", "GET": ALL_OK},
     "kits:detail": {
@@ -658,6 +672,12 @@ EXPECTED = {
     },
     "admin:actionplans_plan_export": {
         "url": "/fr/admin/actionplans/plan/{plan.pk}/exporter/xlsx/",
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+    },
+    # « Exporter les présences » of an event: whoever reads the event (the ministry too).
+    "admin:events_event_attendance_export": {
+        "url": "/fr/admin/events/event/{event.pk}/presences.xlsx",
         "GET t1": A_READ_T1,
         "GET t2": A_READ_T2,
     },
@@ -856,7 +876,7 @@ def _build_world():
             content_type="text/plain",
             size=5,
         )
-        event = EventFactory(table=table, slug=f"evenement-{n}")
+        event = EventFactory(table=table, slug=f"evenement-{n}", registration_required=True)
         private = EventFactory(table=table, slug=f"prive-{n}", is_public=False)
         series = event.__class__._meta.get_field("series").related_model.objects.create(
             table=table, title=f"Série {n}", slug=f"serie-{n}"

@@ -49,7 +49,7 @@ def test_demo_holds_the_seed_documents():
     assert str(pari.years.get(number=1)) == "An 1 (2007-2008)"
 
     jeudis = Event.objects.filter(series__slug="jeudis-immigration-d-autray").order_by("start")
-    assert jeudis.count() == 5
+    assert jeudis.count() == 6  # the five dates of seed 003, and next month's with registration
     first = jeudis.first()
     assert (first.start.isoformat(), first.end.isoformat()) == (
         "2025-02-06T15:00:00+00:00",

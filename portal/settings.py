@@ -318,7 +318,9 @@ TASKS = {
 }
 
 # Jobs the worker enqueues every hour (common/schedule.py); each is idempotent.
-SCHEDULED_TASKS = []
+SCHEDULED_TASKS = [
+    "activities.reminders.remind_partners",
+]
 
 if not DEBUG and not DEMO:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

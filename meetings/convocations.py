@@ -21,7 +21,7 @@ from common.formatting import format_date, format_time_range
 from common.markdown import markdown_to_text
 from meetings.calendar import invitation_ics
 from meetings.members import members_of
-from meetings.models import Attendance
+from meetings.models import Attendance, FollowUp
 
 ANSWER = "meetings.attendance"
 
@@ -51,7 +51,17 @@ def _attachments(meeting):
         yield name, content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _message(meeting, attendance, attachments, sequence):
+def follow_ups_pending(meeting):
+    """« Suivis en cours »: what earlier meetings of the same table or committee left open."""
+    return list(
+        FollowUp.objects.open()
+        .pending_at(meeting)
+        .select_related("organisation", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def _message(meeting, attendance, attachments, sequence, follow_ups=()):
     link = answer_link(attendance)
     context = {
         "meeting": meeting,
@@ -59,6 +69,7 @@ def _message(meeting, attendance, attachments, sequence):
         "when": when(meeting),
         "agenda": markdown_to_text(meeting.agenda),
         "link": link,
+        "follow_ups": follow_ups,
     }
     subject = _("Convocation : %(name)s, %(when)s") % {
         "name": meeting.name,
@@ -107,8 +118,10 @@ def convene(meeting, *, by=None):
         audit.record("meeting.convene", meeting=meeting.pk, recipients=len(attendances))
         with translation.override("fr"):
             attachments = list(_attachments(meeting))
+            follow_ups = follow_ups_pending(meeting)
             for attendance in attendances:
-                _message(meeting, attendance, attachments, meeting.convocations_sent).send()
+                sequence = meeting.convocations_sent
+                _message(meeting, attendance, attachments, sequence, follow_ups).send()
     return attendances
 
 

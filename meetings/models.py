@@ -270,6 +270,14 @@ class FollowUp(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def clean(self):
+        meeting, organisation = getattr(self, "meeting", None), getattr(self, "organisation", None)
+        if meeting is not None and organisation is not None and meeting.table_id:
+            if not meeting.table.has_organisation(organisation):
+                raise ValidationError(
+                    {"organisation": _("Cette organisation n'est pas membre de la table.")}
+                )
+
     @property
     def is_overdue(self):
         return self.done_at is None and self.due_on is not None and self.due_on < localdate()

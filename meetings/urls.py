@@ -5,4 +5,5 @@ from meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("reponse/<str:token>/", views.answer, name="answer"),
+    path("suivis/<int:pk>/fait/", views.followup_done, name="followup_done"),
 ]

@@ -46,7 +46,7 @@ from accountability.models import Submission
 from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
-from meetings.models import Meeting
+from meetings.models import FollowUp, Meeting
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -373,6 +373,14 @@ EXPECTED = {
         "GET": ALL_404,
         "POST": ALL_404,
     },
+    # « Marquer comme fait » (POST only): the assignee organisation's people (A's follow-up:
+    # pA) or the table's coordinators; anyone else does not see it (404).
+    "meetings:followup_done": {
+        "url": "/fr/rencontres/suivis/{followup.pk}/fait/",
+        "GET t1": "login 405 405 405 405 405 405 405",
+        "POST t1": "login ok 404 404 ok 404 404 ok",
+        "POST t2": "login 404 ok 404 404 ok 404 ok",
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",
@@ -632,6 +640,15 @@ EXPECTED = {
         "POST t1": A_WRITE_T1,
         "POST t2": A_WRITE_T2,
     },
+    # « Envoyer le compte rendu »: the table's coordinators and superusers; the ministry reads
+    # the meeting, never sends.
+    "admin:meetings_meeting_send_minutes": {
+        "url": "/fr/admin/meetings/meeting/{meeting.pk}/compte-rendu/envoyer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     "admin:actionplans_measure_process_import": {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
@@ -795,6 +812,7 @@ def _build_world():
         meeting = Meeting.objects.create(
             table=table, committee=committee, starts_at="2030-01-01T10:00-05:00"
         )
+        followup = FollowUp.objects.create(meeting=meeting, text="Suivi", organisation=org)
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -842,6 +860,7 @@ def _build_world():
             "adoption": adoption,
             "committee": committee,
             "meeting": meeting,
+            "followup": followup,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -256,3 +258,41 @@ def test_the_next_convocation_and_its_answer_page_list_the_open_follow_ups(meeti
     page = client.get(link.removeprefix(settings.SITE_URL))
     assert "Suivis en cours" in page.text and "Envoyer la liste des bénévoles" in page.text
     assert "en retard, échéance le 1er mars 2025" in page.text
+
+
+def _add_follow_ups(meeting, organisation, count, start):
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            meeting=meeting,
+            text=f"Suivi {start + n}",
+            organisation=organisation,
+            due_on=date(2025, 1, 1) + timedelta(days=start + n),
+        )
+        for n in range(count)
+    )
+
+
+def test_mon_espace_follow_ups_keep_a_flat_query_count(
+    client, meeting, afl, coordinator_a, django_assert_max_num_queries
+):
+    partner = partner_of(afl, username="lucie@afl.example")
+    later = Meeting.objects.create(
+        table=meeting.table, starts_at=datetime(2025, 3, 6, 10, tzinfo=MONTREAL)
+    )
+    _add_follow_ups(later, afl, 4, 0)
+    budgets = {}
+    for user in (partner, coordinator_a):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("dashboard")).text
+        assert "Suivi 3" in page
+        budgets[user] = len(queries)
+
+    _add_follow_ups(meeting, afl, 45, 4)
+    _add_follow_ups(later, afl, 1, 49)
+
+    for user in (partner, coordinator_a):
+        client.force_login(user)
+        with django_assert_max_num_queries(budgets[user]):
+            page = client.get(reverse("dashboard")).text
+        assert "Suivi 49" in page and page.count("Marquer comme fait") == 51

@@ -1,8 +1,10 @@
 """The minutes in the meeting's change page: decisions and follow-ups (inlines), and the
 « Envoyer le compte rendu » page (who receives it, then one e-mail each)."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,13 +19,22 @@ from meetings.models import Decision, FollowUp
 from partners.models import Organisation
 
 
-class DecisionInline(RuleBookTabularInline):
+class ShortTextMixin:
+    """One or two lines each: a decision or a follow-up is a sentence, not a page."""
+
+    formfield_overrides = {
+        **RuleBookTabularInline.formfield_overrides,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
+
+
+class DecisionInline(ShortTextMixin, RuleBookTabularInline):
     model = Decision
     fields = ["order", "text"]
     verbose_name_plural = gettext_lazy("Décisions (dans l'ordre)")
 
 
-class FollowUpInline(RuleBookTabularInline):
+class FollowUpInline(ShortTextMixin, RuleBookTabularInline):
     """A follow-up's responsible organisation: one of the meeting's table."""
 
     model = FollowUp

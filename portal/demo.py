@@ -463,16 +463,16 @@ def load_submissions():
     PeriodLock.objects.filter(pk=submission.lock_id).update(locked_at=sent)
 
 
-DAUTRAY_MINUTES = """Présents : MRC de D'Autray (agent territorial, direction DÉA), Action Famille
-Lavaltrie (direction, coordination PASI), MIFI (direction régionale), consultante du plan.
-
-1. **Bilan des Jeudis Immigration** : bonne participation à l'automne; la série reprend le
-   6 février 2025 sur Zoom, de 10 h à 11 h.
-2. **Plan d'action 2023-2025** : l'avancement des moyens d'action est présenté; la reddition
-   de compte au MIFI se prépare pour le printemps.
-3. **Liste d'envoi** : environ 150 partenaires; les nouvelles inscriptions passent par l'agent
-   territorial.
-"""
+DAUTRAY_MINUTES = (
+    "Présents : MRC de D'Autray (agent territorial, direction DÉA), Action Famille Lavaltrie "
+    "(direction, coordination PASI), MIFI (direction régionale), consultante du plan.\n\n"
+    "1. **Bilan des Jeudis Immigration** : bonne participation à l'automne; la série reprend le "
+    "6 février 2025 sur Zoom, de 10 h à 11 h.\n"
+    "2. **Plan d'action 2023-2025** : l'avancement des moyens d'action est présenté; la "
+    "reddition de compte au MIFI se prépare pour le printemps.\n"
+    "3. **Liste d'envoi** : environ 150 partenaires; les nouvelles inscriptions passent par "
+    "l'agent territorial.\n"
+)
 DAUTRAY_DECISIONS = [
     "Tenir les Jeudis Immigration de février à juin 2025 (6 février, 13 mars, 17 avril, 8 mai, "
     "5 juin).",

@@ -79,7 +79,7 @@ def test_organisations_of_a_measure_that_declared_nothing_are_reminded_once(worl
     assert "1.1.1 Capsules vidéo" in saim.body and "1.1.2" not in saim.body
     (coordinators,) = _to("coord-a@example.org")
     assert coordinators.subject == "Rappels envoyés aux partenaires : Table A"
-    assert "Du 1er octobre 2022 au 31 mars 2023" in coordinators.body
+    assert "(du 1er octobre 2022 au 31 mars 2023)" in coordinators.body
     assert "- Carrefour jeunesse-emploi (1.1.1, 1.1.2) : julie@cje.example" in coordinators.body
     assert "- SAIM (1.1.1) : amine@saim.example" in coordinators.body
     assert "Action Famille" not in coordinators.body and "Hors mesure" not in coordinators.body

@@ -303,3 +303,44 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Reminder(models.Model):
+    """A reminder sent to an organisation that declared nothing in a reporting period: kept so
+    that the scheduled job (``activities.reminders``) never sends it twice for the period.
+    ``recipients`` empty: the organisation had no address to write to (the coordinators are
+    told)."""
+
+    table = models.ForeignKey(
+        "partners.Table",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("table"),
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("organisation"),
+    )
+    period_start = models.DateField(_("début de la période"))
+    period_end = models.DateField(_("fin de la période"))
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    recipients = models.TextField(_("destinataires"), blank=True)
+
+    table_path = "table"
+    objects = TableOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "organisation"]
+        verbose_name = _("rappel aux partenaires")
+        verbose_name_plural = _("rappels aux partenaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "organisation", "period_start", "period_end"],
+                name="reminder_once_per_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.period_start:%Y-%m-%d}:{self.period_end:%Y-%m-%d}"

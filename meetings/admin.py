@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
+from meetings.admin_minutes import MinutesAdminMixin
 from meetings.convocations import convene, when
 from meetings.documents import check_document
 from meetings.members import members_of, members_without_address
@@ -72,11 +73,11 @@ class AttendanceInline(RuleBookTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(MinutesAdminMixin, HistoryAdmin):
     list_display = ["starts_at", "name", "table", "committee", "mode", "convened_at"]
     list_filter = ["mode", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "committee"]
-    search_fields = ["title", "agenda"]
+    search_fields = ["title", "agenda", "minutes"]
     date_hierarchy = "starts_at"
     inlines = [MeetingDocumentInline, AttendanceInline]
     readonly_fields = ["convened_at", "answers"]
@@ -87,6 +88,7 @@ class MeetingAdmin(HistoryAdmin):
         (gettext_lazy("Ordre du jour"), {"fields": ["agenda"]}),
         (gettext_lazy("Calendrier public"), {"fields": ["is_public"]}),
         (gettext_lazy("Convocation"), {"fields": ["convened_at", "answers"]}),
+        (gettext_lazy("Compte rendu"), {"fields": ["minutes", "minutes_sent_at"]}),
     ]
 
     @admin.display(description=gettext_lazy("réponses"))

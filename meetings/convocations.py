@@ -20,7 +20,7 @@ from common.markdown import markdown_to_text
 from meetings.addresses import ANSWER, answer_link, feed_link
 from meetings.calendar import invitation_ics
 from meetings.members import members_of
-from meetings.models import Attendance
+from meetings.models import Attendance, FollowUp
 
 
 def attendance_from_token(token):
@@ -42,7 +42,17 @@ def _attachments(meeting):
         yield name, content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _message(meeting, attendance, attachments, sequence):
+def follow_ups_pending(meeting):
+    """« Suivis en cours »: what earlier meetings of the same table or committee left open."""
+    return list(
+        FollowUp.objects.open()
+        .pending_at(meeting)
+        .select_related("organisation", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def _message(meeting, attendance, attachments, sequence, follow_ups=()):
     link = answer_link(attendance)
     context = {
         "meeting": meeting,
@@ -51,6 +61,7 @@ def _message(meeting, attendance, attachments, sequence):
         "agenda": markdown_to_text(meeting.agenda),
         "link": link,
         "feed": feed_link(attendance.person) if attendance.person_id else "",
+        "follow_ups": follow_ups,
     }
     subject = _("Convocation : %(name)s, %(when)s") % {
         "name": meeting.name,
@@ -99,8 +110,10 @@ def convene(meeting, *, by=None):
         audit.record("meeting.convene", meeting=meeting.pk, recipients=len(attendances))
         with translation.override("fr"):
             attachments = list(_attachments(meeting))
+            follow_ups = follow_ups_pending(meeting)
             for attendance in attendances:
-                _message(meeting, attendance, attachments, meeting.convocations_sent).send()
+                sequence = meeting.convocations_sent
+                _message(meeting, attendance, attachments, sequence, follow_ups).send()
     return attendances
 
 

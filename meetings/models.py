@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from common.history import History
+from partners import roles
 from partners.scoping import TableOwnedQuerySet
 
 DEFAULT_DURATION = timedelta(hours=2)
@@ -213,6 +215,31 @@ class FollowUpQuerySet(TableOwnedQuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
 
+    def pending_at(self, meeting):
+        """What earlier meetings of the same table and committee left to do (« Suivis en
+        cours » of the next convocation)."""
+        return self.filter(
+            meeting__table_id=meeting.table_id,
+            meeting__committee_id=meeting.committee_id,
+            meeting__starts_at__lt=meeting.starts_at,
+        )
+
+    def actionable_by(self, user):
+        """The follow-ups ``user`` may mark done: their organisation's, their tables' (all,
+        for superusers)."""
+        if roles.is_superuser(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        condition = Q(meeting__table__in=roles.coordinated_table_ids(user))
+        if (organisation := roles.organisation_id(user)) is not None:
+            condition |= Q(organisation=organisation)
+        return self.filter(condition)
+
+    def overdue_first(self):
+        """By due date, the oldest (overdue) first, those without a date last."""
+        return self.order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")
+
 
 class FollowUp(models.Model):
     """A follow-up decided at a meeting, assigned to an organisation with a due date."""
@@ -242,6 +269,18 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        meeting, organisation = getattr(self, "meeting", None), getattr(self, "organisation", None)
+        if meeting is not None and organisation is not None and meeting.table_id:
+            if not meeting.table.has_organisation(organisation):
+                raise ValidationError(
+                    {"organisation": _("Cette organisation n'est pas membre de la table.")}
+                )
+
+    @property
+    def is_overdue(self):
+        return self.done_at is None and self.due_on is not None and self.due_on < localdate()
 
 
 class DatePoll(models.Model):

@@ -7,4 +7,5 @@ urlpatterns = [
     path("reponse/<str:token>/", views.answer, name="answer"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
     path("documents/<int:pk>/", views.document_download, name="document"),
+    path("suivis/<int:pk>/fait/", views.followup_done, name="followup_done"),
 ]

@@ -114,6 +114,7 @@ class TableAdmin(HistoryAdmin):
         "website",
         "meeting_cadence",
         "coordinators",
+        "reminder_days",
     ]
 
     def get_queryset(self, request):

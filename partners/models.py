@@ -159,6 +159,14 @@ class Table(models.Model):
         verbose_name=_("coordination"),
         help_text=_("Comptes qui gèrent cette table dans l'administration."),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("rappel aux partenaires (jours avant la fin de la période)"),
+        default=14,
+        help_text=_(
+            "Les organisations d'une mesure qui n'ont rien déclaré dans le semestre reçoivent "
+            "un rappel ce nombre de jours avant sa fin. 0 : aucun rappel."
+        ),
+    )
 
     # What forms accept of free text (common.validation.text_max_length).
     text_max_lengths = {"description": 5_000}

@@ -7,6 +7,7 @@ from actionplans.models import Plan
 from actionplans.selectors import measures_for_progress
 from activities.models import Activity
 from activities.selectors import reportable_measures
+from meetings.models import FollowUp
 from meetings.selectors import my_meetings
 from partners import roles
 
@@ -38,9 +39,19 @@ def _partner_sections(user):
     return list(sections.values())
 
 
+def _follow_ups(user):
+    """The open follow-ups a coordinator's tables or a partner's organisation must act on,
+    overdue first; ``None`` for whoever has neither."""
+    if not roles.coordinated_table_ids(user) and roles.organisation_id(user) is None:
+        return None
+    follow_ups = FollowUp.objects.open().actionable_by(user).overdue_first()
+    return list(follow_ups.select_related("organisation", "meeting__table", "meeting__committee"))
+
+
 def dashboard_for(user):
     context = {"sections": [], "review": None, "reports": None, "municipal_reports": None}
     context["my_meetings"] = my_meetings(user)
+    context["follow_ups"] = _follow_ups(user)
     table_ids = roles.coordinated_table_ids(user)
     reports = Activity.objects.alive().select_related("measure", "organisation")
     if table_ids:

@@ -21,7 +21,7 @@ from actionplans.periods import parse_period
 from events.models import Event, EventSeries, Registration
 from mailing.models import Delivery, Message, Subscriber
 from meetings.members import members_of
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Decision, FollowUp, Meeting
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
 from partners.roles import ministry_group
@@ -542,6 +542,63 @@ def load_mailing():
         )
 
 
+DAUTRAY_MINUTES = (
+    "Présents : MRC de D'Autray (agent territorial, direction DÉA), Action Famille Lavaltrie "
+    "(direction, coordination PASI), MIFI (direction régionale), consultante du plan.\n\n"
+    "1. **Bilan des Jeudis Immigration** : bonne participation à l'automne; la série reprend le "
+    "6 février 2025 sur Zoom, de 10 h à 11 h.\n"
+    "2. **Plan d'action 2023-2025** : l'avancement des moyens d'action est présenté; la "
+    "reddition de compte au MIFI se prépare pour le printemps.\n"
+    "3. **Liste d'envoi** : environ 150 partenaires; les nouvelles inscriptions passent par "
+    "l'agent territorial.\n"
+)
+DAUTRAY_DECISIONS = [
+    "Tenir les Jeudis Immigration de février à juin 2025 (6 février, 13 mars, 17 avril, 8 mai, "
+    "5 juin).",
+    "Consacrer la rencontre de la Table de mars 2025 au bilan du plan d'action 2023-2025.",
+]
+DAUTRAY_FOLLOW_UPS = [
+    (
+        "action-famille-lavaltrie",
+        "Publier le calendrier des Jeudis Immigration sur le groupe Facebook de la Table.",
+        date(2025, 2, 3),
+    ),
+    (
+        "mrc-de-d-autray",
+        "Préparer le bilan du plan d'action 2023-2025 pour la rencontre de mars.",
+        date(2025, 3, 10),
+    ),
+]
+
+
+def load_minutes():
+    """Minutes of a past meeting of D'Autray's coordination committee: two decisions and two
+    follow-ups (the meeting found by its start if another loader made it)."""
+    table = Table.objects.get(slug="table-immigration-d-autray")
+    meeting, _ = Meeting.objects.get_or_create(
+        table=table,
+        starts_at=datetime(2025, 1, 22, 10, 0, tzinfo=MONTREAL),
+        defaults={
+            "committee": Committee.objects.filter(table=table, kind="coordination").first(),
+            "ends_at": datetime(2025, 1, 22, 12, 0, tzinfo=MONTREAL),
+            "mode": Meeting.Mode.VIRTUAL,
+            "agenda": "1. Bilan des Jeudis Immigration\n2. Plan d'action 2023-2025\n"
+            "3. Liste d'envoi",
+        },
+    )
+    if not meeting.minutes:
+        meeting.minutes = DAUTRAY_MINUTES
+        meeting.save(update_fields=["minutes"])
+    for order, text in enumerate(DAUTRAY_DECISIONS, start=1):
+        Decision.objects.get_or_create(meeting=meeting, order=order, defaults={"text": text})
+    for slug, text, due_on in DAUTRAY_FOLLOW_UPS:
+        FollowUp.objects.get_or_create(
+            meeting=meeting,
+            text=text,
+            defaults={"organisation": Organisation.objects.get(slug=slug), "due_on": due_on},
+        )
+
+
 @transaction.atomic
 def load_demo():
     load_geography()
@@ -558,6 +615,7 @@ def load_demo():
     load_mailing()
     load_meetings()
     load_registration_demo()
+    load_minutes()
     return accounts
 
 

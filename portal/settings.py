@@ -320,6 +320,7 @@ TASKS = {
 # Jobs the worker enqueues every hour (common/schedule.py); each is idempotent.
 SCHEDULED_TASKS = [
     "events.reminders.remind_registrants",
+    "activities.reminders.remind_partners",
 ]
 
 if not DEBUG and not DEMO:

@@ -48,7 +48,7 @@ from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
 from mailing.models import Message as MailingMessage
 from mailing.models import Subscriber
-from meetings.models import Meeting, MeetingDocument
+from meetings.models import FollowUp, Meeting, MeetingDocument
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -424,6 +424,14 @@ EXPECTED = {
         "GET t1": "login 404 404 404 ok 404 ok ok",
         "GET t2": "login 404 404 404 404 ok ok ok",
     },
+    # « Marquer comme fait » (POST only): the assignee organisation's people (A's follow-up:
+    # pA) or the table's coordinators; anyone else does not see it (404).
+    "meetings:followup_done": {
+        "url": "/fr/rencontres/suivis/{followup.pk}/fait/",
+        "GET t1": "login 405 405 405 405 405 405 405",
+        "POST t1": "login ok 404 404 ok 404 404 ok",
+        "POST t2": "login 404 ok 404 404 ok 404 ok",
+    },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
         "url": "/fr/municipalites/{municipality.slug}/",
@@ -712,6 +720,15 @@ EXPECTED = {
         "POST t1": A_WRITE_T1,
         "POST t2": A_WRITE_T2,
     },
+    # « Envoyer le compte rendu »: the table's coordinators and superusers; the ministry reads
+    # the meeting, never sends.
+    "admin:meetings_meeting_send_minutes": {
+        "url": "/fr/admin/meetings/meeting/{meeting.pk}/compte-rendu/envoyer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     "admin:actionplans_measure_process_import": {
         "url": "/fr/admin/actionplans/measure/process_import/",
         "POST": "login 403 403 403 any any 403 any",
@@ -933,6 +950,7 @@ def _build_world():
         meeting_document = MeetingDocument.objects.create(
             meeting=meeting, title="Ordre du jour", file=ContentFile(b"%PDF-1.4", name="odj.pdf")
         )
+        followup = FollowUp.objects.create(meeting=meeting, text="Suivi", organisation=org)
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -982,6 +1000,7 @@ def _build_world():
             "meeting": meeting,
             "subscriber": subscriber,
             "meeting_document": meeting_document,
+            "followup": followup,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

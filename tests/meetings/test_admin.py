@@ -125,6 +125,10 @@ def _change_data(meeting, attendances, attended):
         "documents-INITIAL_FORMS": "0",
         "attendances-TOTAL_FORMS": str(len(attendances)),
         "attendances-INITIAL_FORMS": str(len(attendances)),
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
     }
     for index, attendance in enumerate(attendances):
         data[f"attendances-{index}-id"] = attendance.pk

@@ -424,6 +424,7 @@ def table_post(client, table, **changes):
         "description": table.description,
         "website": table.website,
         "meeting_cadence": table.meeting_cadence,
+        "reminder_days": table.reminder_days,
     }
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset

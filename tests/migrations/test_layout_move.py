@@ -26,6 +26,8 @@ PROJECT_APPS = {
     "activities",
     "events",
     "kits",
+    "mailing",
+    "meetings",
     "municipalities",
     "partners",
 }

@@ -46,7 +46,7 @@ from accountability.models import Submission
 from actionplans.models import ActualExpense, PeriodLock
 from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
-from meetings.models import Meeting
+from meetings.models import DatePoll, Meeting, PollSlot
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -269,6 +269,7 @@ ADMIN_MODELS = {
     "partners_committee": (TABLE_OWNED, "committee"),
     "partners_membership": (TABLE_OWNED, "membership"),
     "meetings_meeting": (TABLE_OWNED, "meeting"),
+    "meetings_datepoll": (TABLE_OWNED, "datepoll"),
     "partners_invitation": (INVITATIONS, "invitation"),
     "actionplans_plan": (TABLE_OWNED, "plan"),
     "actionplans_axis": (TABLE_OWNED, "axis"),
@@ -303,6 +304,7 @@ WITH_REVERT = {
     "events_eventseries",
     "kits_kit",
     "meetings_meeting",
+    "meetings_datepoll",
     "actionplans_plan",
     "actionplans_axis",
     "actionplans_objective",
@@ -372,6 +374,32 @@ EXPECTED = {
         "url": "/fr/rencontres/reponse/forged-token/",
         "GET": ALL_404,
         "POST": ALL_404,
+    },
+    "meetings:poll_answer": {
+        "url": "/fr/rencontres/sondage/forged-token/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
+    # A date poll's admin pages: the ministry reads the results, never sends nor chooses;
+    # another table's coordinator gets 404.
+    "admin:meetings_datepoll_send": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/envoyer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
+    "admin:meetings_datepoll_results": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/resultats/",
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+    },
+    "admin:meetings_datepoll_choose": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/choisir/{poll_slot.pk}/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
     },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
@@ -795,6 +823,12 @@ def _build_world():
         meeting = Meeting.objects.create(
             table=table, committee=committee, starts_at="2030-01-01T10:00-05:00"
         )
+        datepoll = DatePoll.objects.create(
+            table=table, title=f"Sondage {n}", closes_on="2030-01-01"
+        )
+        poll_slot = PollSlot.objects.create(
+            poll=datepoll, starts_at="2030-02-01T10:00-05:00", ends_at="2030-02-01T12:00-05:00"
+        )
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -842,6 +876,8 @@ def _build_world():
             "adoption": adoption,
             "committee": committee,
             "meeting": meeting,
+            "datepoll": datepoll,
+            "poll_slot": poll_slot,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -451,3 +453,66 @@ def test_another_tables_coordinator_gets_404(client, poll, table_b):
         assert client.post(url).status_code == 404
     assert not mail.outbox and not Meeting.objects.exists()
     assert not PollParticipant.objects.exists()
+
+
+# --- Query budgets: flat when participants and slots grow tenfold -------------------------------
+
+
+def _grow(poll, *, participants, slots):
+    """``slots`` slots and ``participants`` participants, each having answered every slot."""
+    start = timezone.localdate() + timedelta(days=60)
+    existing = poll.slots.count()
+    for n in range(existing, slots):
+        day = start + timedelta(days=n)
+        PollSlot.objects.create(poll=poll, starts_at=_at(day, 9), ends_at=_at(day, 11))
+    existing = poll.participants.count()
+    for n in range(existing, participants):
+        participant = PollParticipant.objects.create(
+            poll=poll, name=f"Membre {n:03d}", email=f"membre{n}@example.org"
+        )
+        choices = (YES, MAYBE, NO)
+        polls.datepoll_answer(
+            participant=participant,
+            choices={slot.pk: choices[(slot.pk + n) % 3] for slot in poll.slots.all()},
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_the_results_grid_keeps_a_flat_query_count(client, poll, coordinator_a):
+    client.force_login(coordinator_a)
+    _grow(poll, participants=3, slots=3)
+    small, page = _count(client, _admin("results", poll))
+    assert page.count('<th scope="row">Membre') == 3
+    _grow(poll, participants=30, slots=30)
+    large, page = _count(client, _admin("results", poll))
+    assert page.count('<th scope="row">Membre') == 30
+    assert large == small
+
+
+def test_the_answer_page_keeps_a_flat_query_count(client, poll):
+    polls.datepoll_send(poll=poll)
+    path = _path(_to("jl@mrc.example"))
+    jeremie = poll.participants.get(email="jl@mrc.example")
+    polls.datepoll_answer(participant=jeremie, choices={s.pk: YES for s in poll.slots.all()})
+    _grow(poll, participants=6, slots=3)
+    small, page = _count(client, path)
+    assert page.count("<fieldset") == 3
+    _grow(poll, participants=60, slots=30)
+    polls.datepoll_answer(participant=jeremie, choices={s.pk: NO for s in poll.slots.all()})
+    large, page = _count(client, path)
+    assert page.count("<fieldset") == 30
+    assert large == small
+    slots = list(poll.slots.all())
+    with CaptureQueriesContext(connection) as few:
+        client.post(
+            path,
+            {f"slot_{s.pk}": MAYBE for s in slots[:3]} | {f"slot_{s.pk}": YES for s in slots[3:]},
+        )
+    assert len(few) < 20
+    assert jeremie.answers.filter(choice=YES).count() == 27

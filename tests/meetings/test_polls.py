@@ -16,6 +16,7 @@ from django.utils import timezone
 from meetings import polls
 from meetings.models import Attendance, DatePoll, Meeting, PollAnswer, PollParticipant, PollSlot
 from partners.models import Organisation
+from portal import demo
 from tests.factories import (
     CommitteeFactory,
     MembershipFactory,
@@ -516,3 +517,19 @@ def test_the_answer_page_keeps_a_flat_query_count(client, poll):
         )
     assert len(few) < 20
     assert jeremie.answers.filter(choice=YES).count() == 27
+
+
+def test_the_demo_poll_is_open_with_three_slots_and_some_answers(db):
+    demo.load_geography()
+    demo.load_partners()
+    poll = demo.load_date_poll()
+    assert demo.load_date_poll() == poll and DatePoll.objects.count() == 1
+    assert poll.table.slug == "table-immigration-d-autray" and polls.poll_is_open(poll)
+    results = polls.poll_results(poll)
+    assert len(results.slots) == 3 and all(s.slot.starts_at > timezone.now() for s in results.slots)
+    assert [(r.yes, r.if_need_be, r.no, r.no_answer) for r in results.slots] == [
+        (2, 0, 1, 1),
+        (2, 1, 0, 1),
+        (1, 1, 1, 1),
+    ]
+    assert all(p.email.endswith(".example") for p in poll.participants.all())

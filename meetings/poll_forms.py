@@ -54,6 +54,19 @@ class PollSlotForm(forms.ModelForm):
 
 
 class PollSlotFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """The admin's tabular inline shows labels as column headers only: each input names
+        itself and its row for screen readers (« Début, date proposée 2 »)."""
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            name = str(field.label)
+            if index is not None:
+                name = _("%(field)s, date proposée %(number)s") % {
+                    "field": name,
+                    "number": index + 1,
+                }
+            field.widget.attrs["aria-label"] = name
+
     def clean(self):
         super().clean()
         seen = set()

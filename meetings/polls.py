@@ -113,7 +113,7 @@ def datepoll_send(*, poll, by=None):
     Returns the new participants (none when everyone has it already)."""
     with transaction.atomic():
         poll = (
-            DatePoll.objects.select_for_update()
+            DatePoll.objects.select_for_update(of=("self",))
             .select_related("table", "committee")
             .get(pk=poll.pk)
         )
@@ -249,7 +249,7 @@ def datepoll_choose(*, poll, slot, by=None):
     the date from the convocation). Raises ``SlotAlreadyChosen`` the second time."""
     with transaction.atomic():
         poll = (
-            DatePoll.objects.select_for_update()
+            DatePoll.objects.select_for_update(of=("self",))
             .select_related("table", "committee")
             .get(pk=poll.pk)
         )

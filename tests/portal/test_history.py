@@ -18,7 +18,7 @@ from activities.services import activity_approve
 from common.admin import ReadableHistoryMixin
 from events.models import EventSeries
 from kits.models import CopyBlock, Kit, KitAdoption
-from meetings.models import Meeting
+from meetings.models import DatePoll, Meeting, PollSlot
 from partners.models import Invitation
 from partners.services import invitation_decline
 from tests.factories import (
@@ -285,6 +285,18 @@ def _meeting(client, superuser):
     )
     change_in_admin(client, meeting, mode="virtual")
     return meeting, [f"{label(Meeting, 'mode')} : En présentiel → Virtuel"]
+
+
+@changes("meetings.DatePoll")
+def _datepoll(client, superuser):
+    poll = DatePoll.objects.create(table=TableFactory(), title="Rencontre", closes_on="2031-02-20")
+    PollSlot.objects.create(
+        poll=poll,
+        starts_at=datetime(2031, 3, 6, 10, tzinfo=MONTREAL),
+        ends_at=datetime(2031, 3, 6, 12, tzinfo=MONTREAL),
+    )
+    change_in_admin(client, poll, closes_on="2031-02-27")
+    return poll, [f"{label(DatePoll, 'closes_on')} : 20 février 2031 → 27 février 2031"]
 
 
 @changes("partners.Invitation")

@@ -11,11 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
+from meetings import admin_polls
 from meetings.admin_minutes import MinutesAdminMixin
 from meetings.convocations import convene, when
 from meetings.documents import check_document
 from meetings.members import members_of, members_without_address
-from meetings.models import Attendance, Meeting, MeetingDocument
+from meetings.models import (
+    Attendance,
+    DatePoll,
+    Meeting,
+    MeetingDocument,
+    PollParticipant,
+    PollSlot,
+)
+from meetings.poll_forms import PollSlotForm, PollSlotFormSet
 
 
 class MeetingDocumentForm(forms.ModelForm):
@@ -159,3 +168,85 @@ class MeetingAdmin(MinutesAdminMixin, HistoryAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/meetings/meeting/convene.html", context)
+
+
+class PollSlotInline(RuleBookTabularInline):
+    """The proposed dates: a day, a start and an end, in Montreal time."""
+
+    model = PollSlot
+    form = PollSlotForm
+    formset = PollSlotFormSet
+    fields = ["day", "start", "end"]
+    extra = 3
+
+
+class PollParticipantInline(RuleBookTabularInline):
+    """Who received the poll (added by « Envoyer le sondage », never by hand)."""
+
+    model = PollParticipant
+    fields = ["name", "email", "answered_at"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("membres invités")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DatePoll)
+class DatePollAdmin(HistoryAdmin):
+    list_display = ["title", "table", "committee", "closes_on", "sent_at", "meeting"]
+    list_filter = [("table", ScopedRelatedFilter)]
+    list_select_related = ["table", "committee", "meeting"]
+    search_fields = ["title", "description"]
+    fields = ["table", "committee", "title", "description", "closes_on"]
+    readonly_fields = ["created_by", "sent_at", "meeting"]
+    inlines = [PollSlotInline, PollParticipantInline]
+
+    def get_fields(self, request, obj=None):
+        return self.fields + (self.readonly_fields if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/envoyer/",
+                self.admin_site.admin_view(self.send_view),
+                name="meetings_datepoll_send",
+            ),
+            path(
+                "<path:object_id>/resultats/",
+                self.admin_site.admin_view(self.results_view),
+                name="meetings_datepoll_results",
+            ),
+            path(
+                "<path:object_id>/choisir/<int:slot_id>/",
+                self.admin_site.admin_view(self.choose_view),
+                name="meetings_datepoll_choose",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _poll(self, request, object_id):
+        return self.get_object(request, object_id)  # another table's poll: 404
+
+    def send_view(self, request, object_id):
+        poll = self._poll(request, object_id)
+        return admin_polls.poll_send_view(request, poll=poll, model_admin=self)
+
+    def results_view(self, request, object_id):
+        poll = self._poll(request, object_id)
+        return admin_polls.poll_results_view(request, poll=poll, model_admin=self)
+
+    def choose_view(self, request, object_id, slot_id):
+        poll = self._poll(request, object_id)
+        return admin_polls.poll_choose_view(request, poll=poll, slot_id=slot_id, model_admin=self)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
@@ -365,7 +366,7 @@ class PollSlot(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"  # Montreal time
 
 
 class PollParticipant(models.Model):

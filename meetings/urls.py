@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import poll_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("agenda/<str:token>.ics", views.feed, name="feed"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("suivis/<int:pk>/fait/", views.followup_done, name="followup_done"),
+    path("sondage/<str:token>/", poll_views.poll_answer, name="poll_answer"),
 ]

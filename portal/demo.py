@@ -21,7 +21,16 @@ from actionplans.periods import parse_period
 from events.models import Event, EventSeries, Registration
 from mailing.models import Delivery, Message, Subscriber
 from meetings.members import members_of
-from meetings.models import Attendance, Decision, FollowUp, Meeting
+from meetings.models import (
+    Attendance,
+    DatePoll,
+    Decision,
+    FollowUp,
+    Meeting,
+    PollAnswer,
+    PollParticipant,
+    PollSlot,
+)
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Committee, Membership, Organisation, Person, Table
 from partners.roles import ministry_group
@@ -616,6 +625,7 @@ def load_demo():
     load_meetings()
     load_registration_demo()
     load_minutes()
+    load_date_poll()
     return accounts
 
 
@@ -758,3 +768,52 @@ def load_registration_demo():
             },
         )
     return event
+
+
+def load_date_poll():
+    """An open poll of the D'Autray table for its next meeting: three slots, a few answers
+    (example addresses only; the seed names no one)."""
+    table = Table.objects.get(slug="table-immigration-d-autray")
+    today = timezone.localdate()
+    poll, created = DatePoll.objects.get_or_create(
+        table=table,
+        committee=None,
+        title="Prochaine rencontre de la Table Immigration",
+        defaults={
+            "description": "Trois dates sont proposées pour la rencontre de printemps, en "
+            "présentiel à Berthierville ou en ligne. Merci de répondre d'ici deux semaines.",
+            "closes_on": today + timedelta(days=14),
+            "sent_at": timezone.now(),
+        },
+    )
+    if not created:
+        return poll
+    thursdays = [today + timedelta(days=(3 - today.weekday()) % 7 + 7 * n) for n in (4, 5, 6)]
+    slots = [
+        PollSlot.objects.create(
+            poll=poll,
+            starts_at=datetime.combine(day, time(9, 30), MONTREAL),
+            ends_at=datetime.combine(day, time(11, 30), MONTREAL),
+        )
+        for day in thursdays
+    ]
+    people = [
+        ("Agent de développement territorial", "agent.territorial@mrc-dautray.example"),
+        ("Coordinatrice PASI", "pasi@afl.example"),
+        ("Responsable des communications", "communications@afl.example"),
+        ("Consultante pour le plan d'action", "consultante@plan-dautray.example"),
+    ]
+    answers = [("yes", "if_need_be", "no"), ("yes", "yes", "if_need_be"), ("no", "yes", "yes")]
+    for n, (name, email) in enumerate(people):
+        participant = PollParticipant.objects.create(
+            poll=poll,
+            name=name,
+            email=email,
+            answered_at=timezone.now() if n < len(answers) else None,
+        )
+        if n < len(answers):
+            PollAnswer.objects.bulk_create(
+                PollAnswer(participant=participant, slot=slot, choice=choice)
+                for slot, choice in zip(slots, answers[n], strict=True)
+            )
+    return poll

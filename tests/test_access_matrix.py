@@ -48,7 +48,7 @@ from activities.models import Attachment
 from kits.models import Kit, KitAdoption, KitAsset
 from mailing.models import Message as MailingMessage
 from mailing.models import Subscriber
-from meetings.models import FollowUp, Meeting, MeetingDocument
+from meetings.models import DatePoll, FollowUp, Meeting, MeetingDocument, PollSlot
 from partners.models import Committee, Invitation
 from tests.factories import (
     ActivityFactory,
@@ -285,6 +285,7 @@ ADMIN_MODELS = {
     "meetings_meeting": (TABLE_OWNED, "meeting"),
     "mailing_subscriber": (MAILING, "subscriber"),
     "mailing_message": (MAILING, "message"),
+    "meetings_datepoll": (TABLE_OWNED, "datepoll"),
     "partners_invitation": (INVITATIONS, "invitation"),
     "actionplans_plan": (TABLE_OWNED, "plan"),
     "actionplans_axis": (TABLE_OWNED, "axis"),
@@ -321,6 +322,7 @@ WITH_REVERT = {
     "meetings_meeting",
     "mailing_subscriber",
     "mailing_message",
+    "meetings_datepoll",
     "actionplans_plan",
     "actionplans_axis",
     "actionplans_objective",
@@ -431,6 +433,32 @@ EXPECTED = {
         "GET t1": "login 405 405 405 405 405 405 405",
         "POST t1": "login ok 404 404 ok 404 404 ok",
         "POST t2": "login 404 ok 404 404 ok 404 ok",
+    },
+    "meetings:poll_answer": {
+        "url": "/fr/rencontres/sondage/forged-token/",
+        "GET": ALL_404,
+        "POST": ALL_404,
+    },
+    # A date poll's admin pages: the ministry reads the results, never sends nor chooses;
+    # another table's coordinator gets 404.
+    "admin:meetings_datepoll_send": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/envoyer/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
+    "admin:meetings_datepoll_results": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/resultats/",
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+    },
+    "admin:meetings_datepoll_choose": {
+        "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/choisir/{poll_slot.pk}/",
+        "GET t1": A_WRITE_T1,
+        "GET t2": A_WRITE_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
     },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {
@@ -951,6 +979,12 @@ def _build_world():
             meeting=meeting, title="Ordre du jour", file=ContentFile(b"%PDF-1.4", name="odj.pdf")
         )
         followup = FollowUp.objects.create(meeting=meeting, text="Suivi", organisation=org)
+        datepoll = DatePoll.objects.create(
+            table=table, title=f"Sondage {n}", closes_on="2030-01-01"
+        )
+        poll_slot = PollSlot.objects.create(
+            poll=datepoll, starts_at="2030-02-01T10:00-05:00", ends_at="2030-02-01T12:00-05:00"
+        )
         invitation = Invitation.objects.create(
             email=f"invite-{n}@example.org",
             organisation=org,
@@ -1001,6 +1035,8 @@ def _build_world():
             "subscriber": subscriber,
             "meeting_document": meeting_document,
             "followup": followup,
+            "datepoll": datepoll,
+            "poll_slot": poll_slot,
             "invitation": invitation,
             "user": partner,
             "group": Group.objects.get(name="ministry"),

@@ -20,7 +20,7 @@ from events.models import EventSeries
 from kits.models import CopyBlock, Kit, KitAdoption
 from mailing.models import Message as MailingMessage
 from mailing.models import Subscriber
-from meetings.models import Meeting
+from meetings.models import DatePoll, Meeting, PollSlot
 from partners.models import Invitation
 from partners.services import invitation_decline
 from tests.factories import (
@@ -309,6 +309,18 @@ def _mailing_message(client, superuser):
     message = MailingMessage.objects.create(table=TableFactory(), subject="Avant", body="Texte")
     change_in_admin(client, message, subject="Après")
     return message, [f"{label(MailingMessage, 'subject')} : Avant → Après"]
+
+
+@changes("meetings.DatePoll")
+def _datepoll(client, superuser):
+    poll = DatePoll.objects.create(table=TableFactory(), title="Rencontre", closes_on="2031-02-20")
+    PollSlot.objects.create(
+        poll=poll,
+        starts_at=datetime(2031, 3, 6, 10, tzinfo=MONTREAL),
+        ends_at=datetime(2031, 3, 6, 12, tzinfo=MONTREAL),
+    )
+    change_in_admin(client, poll, closes_on="2031-02-27")
+    return poll, [f"{label(DatePoll, 'closes_on')} : 20 février 2031 → 27 février 2031"]
 
 
 @changes("partners.Invitation")

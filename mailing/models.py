@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.history import History
 from partners.models import Organisation
-from partners.scoping import TableOwnedQuerySet
+from partners.scoping import TableOwnedQuerySet, check_same_table
 
 
 class SubscriberQuerySet(TableOwnedQuerySet):
@@ -219,10 +219,11 @@ class Message(models.Model):
         }
         if self.segment in needs and not needs[self.segment][1]:
             raise ValidationError({needs[self.segment][0]: _("Choisissez à qui écrire.")})
-        if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
-            raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
-        if self.event_id and self.table_id and self.event.table_id != self.table_id:
-            raise ValidationError({"event": _("Cet événement appartient à une autre table.")})
+        check_same_table(
+            self,
+            committee=_("Ce comité appartient à une autre table."),
+            event=_("Cet événement appartient à une autre table."),
+        )
 
 
 class Delivery(models.Model):

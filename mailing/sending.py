@@ -34,10 +34,7 @@ def _sender(table):
 
 def list_headers(table, unsubscribe_url):
     """RFC 2369 and 8058: mail clients offer « Se désabonner », in one click."""
-    address = (
-        getattr(settings, "MAILING_UNSUBSCRIBE_EMAIL", "")
-        or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    )
+    address = settings.MAILING_UNSUBSCRIBE_EMAIL or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return {
         "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{address}?subject=desabonnement>",

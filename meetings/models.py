@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common.history import History
 from partners import roles
-from partners.scoping import TableOwnedQuerySet
+from partners.scoping import TableOwnedQuerySet, check_same_table
 
 DEFAULT_DURATION = timedelta(hours=2)
 
 
 def _same_table(obj):
-    if obj.committee_id and obj.table_id and obj.committee.table_id != obj.table_id:
-        raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
+    check_same_table(obj, committee=_("Ce comité appartient à une autre table."))
 
 
 class Meeting(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.history import History
 from partners import roles
-from partners.scoping import TableOwnedQuerySet
+from partners.scoping import TableOwnedQuerySet, check_same_table
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -278,8 +278,7 @@ class Membership(models.Model):
         return f"{self.organisation} — {self.committee or self.table}"
 
     def clean(self):
-        if self.committee_id and self.table_id and self.committee.table_id != self.table_id:
-            raise ValidationError({"committee": _("Ce comité appartient à une autre table.")})
+        check_same_table(self, committee=_("Ce comité appartient à une autre table."))
         if (
             self.person_id
             and self.organisation_id

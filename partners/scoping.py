@@ -6,6 +6,7 @@ A model owned by one table names the way to it in ``table_path`` (``"plan__table
 may this user see in the back office", used by the admin's lists, choices and filters alike.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from partners import roles
@@ -50,3 +51,17 @@ class TableOwnedQuerySet(models.QuerySet):
         if roles.is_superuser(user):
             return self
         return self.of_tables(roles.coordinated_table_ids(user))
+
+
+def check_same_table(obj, **messages):
+    """Each named link of ``obj`` (``committee="Ce comité…"``) leads to ``obj``'s own table:
+    a ``ValidationError`` on every link that leads to another one."""
+    errors = {
+        name: message
+        for name, message in messages.items()
+        if getattr(obj, f"{name}_id")
+        and obj.table_id
+        and getattr(obj, name).table_id != obj.table_id
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -286,6 +286,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tables immigration <noreply@localhost>")
+# The mailto: of the List-Unsubscribe header (empty: DEFAULT_FROM_EMAIL).
+MAILING_UNSUBSCRIBE_EMAIL = env("MAILING_UNSUBSCRIBE_EMAIL", "")
 
 # One cache for every worker and process (allauth's login throttles, the TOTP replay guard,
 # cached reports): Redis when REDIS_URL is set, otherwise a table of the database

@@ -2,16 +2,15 @@
 answer page and the coordinator's results grid have no serious accessibility violation."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import axe_playwright_python
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from meetings import polls
 from meetings.models import DatePoll, PollAnswer, PollSlot
+from tests.e2e.axe import serious_violations
 from tests.factories import (
     CommitteeFactory,
     MembershipFactory,
@@ -21,7 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 MONTREAL = ZoneInfo("America/Montreal")
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True}
 
@@ -49,16 +47,6 @@ def poll(table_a):
     return poll
 
 
-def _serious(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']}: {violation['help']} {[n['target'] for n in violation['nodes']]}"
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-
-
 def _path(poll):
     url = next(line for line in mail.outbox[-1].body.splitlines() if "/sondage/" in line)
     return url.strip()[url.strip().index("/fr/") :]
@@ -75,7 +63,7 @@ def test_a_member_answers_on_a_phone(browser, live_server, poll, javascript, tmp
     slots = list(poll.slots.order_by("starts_at"))
     labels = [polls.slot_label(slot) for slot in slots]
     if javascript:
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         # By keyboard alone: the arrow moves within a group, Tab to the next group, Space
         # checks its first choice.
         first = page.get_by_role("group", name=labels[0])
@@ -100,7 +88,7 @@ def test_a_member_answers_on_a_phone(browser, live_server, poll, javascript, tmp
     answers = dict(PollAnswer.objects.values_list("slot__starts_at", "choice"))
     assert [answers[slot.starts_at] for slot in slots] == ["if_need_be", "yes", "no"]
     if javascript:
-        assert _serious(page) == []
+        assert serious_violations(page) == []
     context.close()
 
 
@@ -117,7 +105,7 @@ def test_the_results_grid_has_no_serious_violation(browser, login_as, live_serve
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/admin/meetings/datepoll/{poll.pk}/resultats/")
     assert page.get_by_role("columnheader", name=polls.slot_label(slots[0])).count() == 1
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.goto(f"{live_server.url}/fr/admin/meetings/datepoll/{poll.pk}/change/")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     context.close()

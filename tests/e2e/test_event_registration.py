@@ -3,19 +3,17 @@ axe-core finds no serious or critical violation on the form, its errors, the wai
 offer and the cancellation page."""
 
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import axe_playwright_python
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from events.models import Registration
+from tests.e2e.axe import serious_violations
 from tests.factories import EventFactory, TableFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 PHONE = {"width": 375, "height": 812}
 ZOOM = "https://us02web.zoom.us/j/4721206946"
 
@@ -34,16 +32,6 @@ def webinar(live_server):
         registration_required=True,
         capacity=1,
     )
-
-
-def serious_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']}: {violation['help']}"
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 def fill_and_submit_by_keyboard(page, name, email):

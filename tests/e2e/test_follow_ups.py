@@ -2,13 +2,12 @@
 without JavaScript; the coordinator's « Envoyer le compte rendu » page axe-clean."""
 
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import axe_playwright_python
 import pytest
 
 from meetings.models import FollowUp, Meeting
+from tests.e2e.axe import serious_violations
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -19,18 +18,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 PHONE = {"viewport": {"width": 375, "height": 800}}
-
-
-def _serious(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']}: {violation['help']}"
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
 
 
 @pytest.fixture
@@ -60,7 +48,7 @@ def test_a_partner_marks_a_follow_up_done_by_keyboard_on_a_phone(
     page.goto(f"{live_server.url}/fr/mon-espace/")
     assert page.get_by_text("En retard : échéance le 3 février 2025").is_visible()
     if javascript:
-        assert _serious(page) == []
+        assert serious_violations(page) == []
 
     button = page.get_by_role("button", name="Marquer comme fait").first
     button.focus()
@@ -81,5 +69,5 @@ def test_the_send_minutes_page_is_accessible(browser, login_as, live_server, fol
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/admin/meetings/meeting/{meeting.pk}/compte-rendu/envoyer/")
     assert page.get_by_role("heading", name="Destinataire : 1 membre").is_visible()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     context.close()

@@ -1,19 +1,16 @@
 """Answering a convocation on a phone-sized page, by its signed link and without an account:
 with JavaScript (axe-core finds no serious or critical violation) and without it."""
 
-from pathlib import Path
-
-import axe_playwright_python
 import pytest
 
 from meetings.addresses import answer_path
 from meetings.convocations import convene
 from meetings.models import Attendance
+from tests.e2e.axe import serious_violations
 from tests.factories import TableFactory
 from tests.meetings.world import committee_meeting_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 PHONE = {"width": 375, "height": 740}
 
 
@@ -26,35 +23,25 @@ def convocations(live_server):
     }
 
 
-def _serious_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['id']}: {violation['help']}"
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-
-
 def test_answer_represented_with_javascript_by_keyboard(browser, convocations):
     context = browser.new_context(viewport=PHONE, bypass_csp=True)  # axe is an inline script
     page = context.new_page()
     page.goto(convocations["lm@afl.example"])
     assert page.get_by_role("heading", level=1).inner_text() == "Comité de coordination"
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # Without the name of the representative: refused, the error named and linked.
     page.get_by_role("group", name="Votre réponse").get_by_label("Je serai représenté·e").check()
     page.get_by_role("button", name="Envoyer ma réponse").click()
     assert "Indiquez qui vous représentera" in page.get_by_role("alert").inner_text()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     assert Attendance.objects.get(email="lm@afl.example").answered_at is None
 
     page.get_by_label("Représenté·e par").fill("Rita Doucet")
     page.get_by_label("Représenté·e par").press("Enter")
     assert "Votre réponse est enregistrée : Représenté" in page.get_by_role("status").inner_text()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     attendance = Attendance.objects.get(email="lm@afl.example")
     assert (attendance.answer, attendance.represented_by) == ("represented", "Rita Doucet")
     context.close()

@@ -3,16 +3,15 @@ keyboard alone (no JavaScript needed)."""
 
 from pathlib import Path
 
-import axe_playwright_python
 import pytest
 from django.conf import settings
 
 from actionplans.models import Measure, Plan
 from partners.models import Organisation
+from tests.e2e.axe import serious_violations
 from tests.factories import MembershipFactory, OrganisationFactory, TableFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 BEAUCE = Path(settings.BASE_DIR) / "fixtures" / "plans" / "beauce-2022-2025.txt"
 
 
@@ -31,14 +30,7 @@ def test_organisation_choices_by_keyboard_without_accessibility_violations(
     page.get_by_role("button", name="Voir l’aperçu").click()
     assert page.get_by_text("« CJE » → Carrefour jeunesse-emploi Beauce-Sud (CJE)").count() == 1
 
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{violation['id']}: {violation['help']}"
-        for violation in result["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
     # « MRCs »: from « Laisser en texte » (checked), the arrow key moves to « Associer… »,
     # Tab reaches the select; « Comité de pilotage »: two arrows to « Créer… ».

@@ -2,10 +2,8 @@
 and axe-core finding no serious or critical accessibility violation on any page type."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import axe_playwright_python
 import pytest
 from icalendar import Calendar
 
@@ -14,10 +12,9 @@ from events.models import Event
 from municipalities.models import Municipality
 from partners.models import Table
 from portal import demo
+from tests.e2e.axe import serious_violations, violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# axe-core as shipped inside the axe-playwright-python package (PyPI): no npm needed.
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 MONTREAL = ZoneInfo("America/Montreal")
 
 
@@ -128,14 +125,7 @@ def test_no_serious_accessibility_violation(page, site):
     failures = {}
     for name, path in public_paths(site).items():
         page.goto(f"{site['url']}{path}")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
-            for violation in result["violations"]
-            if violation["impact"] in {"serious", "critical"}
-        ]
-        if serious:
+        if serious := serious_violations(page):
             failures[name] = serious
     assert failures == {}
 
@@ -156,10 +146,7 @@ def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as
         "/fr/activites/",
     ):
         page.goto(f"{site['url']}{path}")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
-        if serious:
+        if serious := serious_violations(page):
             failures[path] = serious
     context.close()
     assert failures == {}
@@ -170,9 +157,7 @@ def test_the_accessibility_check_does_catch_violations(page):
     page.set_content(
         '<html lang="fr"><body><main><img src="x.png"><input type="text"></main></body></html>'
     )
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    assert {"image-alt", "label"} <= {violation["id"] for violation in result["violations"]}
+    assert {"image-alt", "label"} <= {violation["id"] for violation in violations(page)}
 
 
 def test_no_page_is_wider_than_a_phone(browser, site):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from meetings.calendar import meeting_uid
-from meetings.models import DEFAULT_DURATION, Meeting
+from meetings.models import DEFAULT_DURATION, Meeting, looks_like_a_link
 from partners.models import Table
 
 FORMATS = {
@@ -32,7 +32,10 @@ class PublicMeeting:
     end: datetime
     location: str
     table: Table
-    online_url: str = ""  # never the meeting's: the public calendar does not carry it
+    # Never the meeting's link: the public calendar does not carry it.
+    online_url: str = ""
+    public_online_url: str = ""
+    registration_required: bool = False
     description: str = ""
     municipality: None = None
     series_id: None = None
@@ -42,7 +45,7 @@ class PublicMeeting:
 
 
 def as_event(meeting):
-    location = meeting.location
+    location = "" if looks_like_a_link(meeting.location) else meeting.location
     if not location and meeting.mode == Meeting.Mode.VIRTUAL:
         location = _("En ligne")
     return PublicMeeting(

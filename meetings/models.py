@@ -18,6 +18,12 @@ from partners.scoping import TableOwnedQuerySet, check_same_table
 DEFAULT_DURATION = timedelta(hours=2)
 
 
+def looks_like_a_link(text):
+    """A place that is an address on the web (meetings kept one field for « lieu ou lien »)."""
+    text = (text or "").strip().lower()
+    return "://" in text or text.startswith("www.")
+
+
 def _same_table(obj):
     check_same_table(obj, committee=_("Ce comité appartient à une autre table."))
 
@@ -105,6 +111,15 @@ class Meeting(models.Model):
 
     def clean(self):
         _same_table(self)
+        if looks_like_a_link(self.location):
+            raise ValidationError(
+                {
+                    "location": _(
+                        "Le lieu ne peut pas être un lien : mettez-le dans « lien de la rencontre "
+                        "en ligne », qui n'est envoyé qu'aux membres convoqués."
+                    )
+                }
+            )
 
 
 def document_path(document, filename):

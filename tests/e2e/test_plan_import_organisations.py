@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from actionplans.models import Measure, Plan
 from partners.models import Organisation
@@ -28,7 +29,10 @@ def test_organisation_choices_by_keyboard_without_accessibility_violations(
     page.get_by_label("Document").set_input_files(str(BEAUCE))
     page.get_by_label("Titre du plan").fill("Plan Beauce")
     page.get_by_role("button", name="Voir l’aperçu").click()
-    assert page.get_by_text("« CJE » → Carrefour jeunesse-emploi Beauce-Sud (CJE)").count() == 1
+    # The preview is a new page: wait for it (a bare count() races the navigation).
+    expect(page.get_by_text("« CJE » → Carrefour jeunesse-emploi Beauce-Sud (CJE)")).to_have_count(
+        1
+    )
 
     assert serious_violations(page) == []
 

@@ -118,3 +118,40 @@ def test_the_public_list_query_count_is_flat_with_ten_times_the_meetings(client,
     for n in range(2, 20):
         Meeting.objects.create(table=table_a, title=f"R{n}", starts_at=_day(n + 1), is_public=True)
     assert count() == small
+
+
+@pytest.mark.parametrize("place", ["", "https://zoom.example/j/secret-123"])
+def test_a_public_meeting_without_a_place_or_with_a_link_there_keeps_the_feeds_whole(
+    client, table_a, place
+):
+    """An hybrid meeting with no place, or one whose place is a link (written before the place
+    and the link had a field each), is in the feeds without any link."""
+    Meeting.objects.create(
+        table=table_a,
+        title="Rencontre sans lieu",
+        starts_at=datetime(2030, 3, 5, 10, tzinfo=MONTREAL),
+        mode=Meeting.Mode.HYBRID,
+        location=place,
+        online_url=SECRET,
+        is_public=True,
+    )
+    for url in (reverse("events_feed"), reverse("tables:table_feed", args=[table_a.slug])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = icalendar.Calendar.from_ical(response.content)
+        (event,) = [e for e in calendar.walk("VEVENT") if str(e["summary"]).startswith("Rencontre")]
+        assert "zoom.example" not in response.content.decode()
+        assert "location" not in event
+
+
+def test_a_link_is_refused_as_the_place_of_a_meeting(table_a):
+    from django.core.exceptions import ValidationError
+
+    meeting = Meeting(
+        table=table_a,
+        starts_at=datetime(2030, 3, 5, 10, tzinfo=MONTREAL),
+        location="www.zoom.us/j/1",
+    )
+    with pytest.raises(ValidationError) as refused:
+        meeting.full_clean()
+    assert "Le lieu ne peut pas être un lien" in str(refused.value.message_dict["location"])

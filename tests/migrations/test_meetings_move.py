@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 BEFORE = [("partners", "0005_history_start")]
-AFTER = [("meetings", "0002_convocations_minutes_polls")]
+AFTER = [("meetings", "0003_links_out_of_the_place")]
 
 
 @pytest.mark.migration_test
@@ -35,9 +35,16 @@ def test_meetings_and_their_history_survive_the_move(migrator):
         history_type="+",
     )
     content_type = ContentType.objects.get_or_create(app_label="partners", model="meeting")[0]
+    online = Meeting.objects.create(
+        table=table, starts_at=starts, location="https://zoom.us/j/4721206946", agenda=""
+    )
 
     new = migrator.apply_tested_migration(AFTER)
-    moved = new.apps.get_model("meetings", "Meeting").objects.get()
+    NewMeeting = new.apps.get_model("meetings", "Meeting")
+    # The link kept in « lieu ou lien » moves to the members-only field: never published.
+    linked = NewMeeting.objects.get(pk=online.pk)
+    assert (linked.location, linked.online_url) == ("", "https://zoom.us/j/4721206946")
+    moved = NewMeeting.objects.get(pk=meeting.pk)
     assert (moved.pk, moved.table_id, moved.starts_at) == (meeting.pk, table.pk, starts)
     assert (moved.agenda, moved.minutes, moved.location) == ("1. Bilan", "Adopté.", "Lavaltrie")
     assert moved.convocations_sent == 0 and moved.is_public is False

@@ -106,5 +106,8 @@ def deliver_email(payload, attempt=1):
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         for message in email_messages:
+            # Built once here, so that a message the worker could never send (a line break in
+            # a subject: BadHeaderError) fails in the request that wrote it, not silently later.
+            message.message()
             enqueue_after_commit(deliver_email, message_to_payload(message))
         return len(email_messages)

@@ -47,7 +47,8 @@ def remind_registrants():
         confirmed_at = registration.promoted_at or registration.created_at
         if confirmed_at >= window_opened:
             continue  # their confirmation, with the link, came within the day
-        claimed = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+        claimed = Registration.objects.confirmed()
+        claimed = claimed.filter(pk=registration.pk, reminded_at__isnull=True).update(
             reminded_at=now
         )
         if claimed:

@@ -115,9 +115,8 @@ def add_members_view(request, *, model_admin):
 
 def preview_view(request, message, model_admin):
     """The message as a subscriber receives it (the unsubscribe link is a sample's)."""
-    sample = selectors.recipients(message).first()
-    if sample is None:
-        sample = Subscriber(pk=0, table=message.table, email="exemple@exemple.ca")
+    # Never a real subscriber's: a click on the preview's link must unsubscribe nobody.
+    sample = Subscriber(pk=0, table=message.table, email="exemple@exemple.ca")
     email = build_email(message, sample)
     return TemplateResponse(
         request,

@@ -33,11 +33,14 @@ def _sender(table):
 
 
 def list_headers(table, unsubscribe_url):
-    """RFC 2369 and 8058: mail clients offer « Se désabonner », in one click."""
-    address = settings.MAILING_UNSUBSCRIBE_EMAIL or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    """RFC 2369 and 8058: mail clients offer « Se désabonner », in one click. A ``mailto:`` only
+    when MAILING_UNSUBSCRIBE_EMAIL names a mailbox someone reads (never the no-reply sender)."""
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    unsubscribe = f"<{unsubscribe_url}>"
+    if address := settings.MAILING_UNSUBSCRIBE_EMAIL:
+        unsubscribe += f", <mailto:{address}?subject=desabonnement>"
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{address}?subject=desabonnement>",
+        "List-Unsubscribe": unsubscribe,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"{table.name} <{table.slug}.liste.{domain}>",
     }

@@ -106,6 +106,13 @@ def poll_choose_view(request, *, poll, slot_id, model_admin):
                 messages.ERROR,
             )
             return redirect(results_url)
+        except polls.SlotInThePast:
+            model_admin.message_user(
+                request,
+                _("Ce créneau est passé : choisissez une date à venir, rien n'a été créé."),
+                messages.ERROR,
+            )
+            return redirect(results_url)
         model_admin.message_user(
             request,
             _(

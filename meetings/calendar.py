@@ -4,6 +4,8 @@ The UID is stable for the meeting: a second convocation after a change of date u
 event already in the member's calendar (SEQUENCE grows with each sending) instead of adding one.
 """
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, vCalAddress
@@ -37,7 +39,7 @@ def meeting_vevent(meeting, *, url="", attendee=None, sequence=0, private=True):
     if description:
         vevent.add("description", "\n\n".join(description))
     if attendee is not None:
-        organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+        organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
         organizer.params["cn"] = meeting.table.name
         vevent.add("organizer", organizer)
         address = vCalAddress(f"mailto:{attendee.email}")

@@ -36,6 +36,10 @@ class SlotAlreadyChosen(Exception):
     """A slot of this poll was chosen already: its meeting exists."""
 
 
+class SlotInThePast(Exception):
+    """The slot has begun: a meeting cannot be created and convened there."""
+
+
 class NothingToSend(Exception):
     """The poll cannot go out: it has no slot, it is closed, or a slot was chosen."""
 
@@ -246,7 +250,8 @@ def poll_results(poll):
 
 def datepoll_choose(*, poll, slot, by=None):
     """Create the meeting at ``slot``, link it to the poll and convene its members (who learn
-    the date from the convocation). Raises ``SlotAlreadyChosen`` the second time."""
+    the date from the convocation). Raises ``SlotAlreadyChosen`` the second time,
+    ``SlotInThePast`` for a slot that has begun."""
     with transaction.atomic():
         poll = (
             DatePoll.objects.select_for_update(of=("self",))
@@ -256,6 +261,8 @@ def datepoll_choose(*, poll, slot, by=None):
         if poll.meeting_id is not None:
             raise SlotAlreadyChosen
         slot = poll.slots.get(pk=slot.pk)
+        if slot.starts_at <= timezone.now():
+            raise SlotInThePast
         meeting = Meeting(
             table=poll.table,
             committee=poll.committee,

@@ -1,6 +1,6 @@
 """The meetings' rule book: a table's coordinators run its meetings and polls (convene, record
 attendance, write and send the minutes); the ministry reads; members answer by signed links,
-which need no account and no rule (``meetings.links``)."""
+which need no account and no rule (``meetings.addresses``)."""
 
 import rules
 

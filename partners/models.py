@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +163,7 @@ class Table(models.Model):
     reminder_days = models.PositiveSmallIntegerField(
         _("rappel aux partenaires (jours avant la fin de la période)"),
         default=14,
+        validators=[MaxValueValidator(90)],  # a half-year is ~182 days: half of it at most
         help_text=_(
             "Les organisations d'une mesure qui n'ont rien déclaré dans le semestre reçoivent "
             "un rappel ce nombre de jours avant sa fin. 0 : aucun rappel."

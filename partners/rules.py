@@ -104,7 +104,7 @@ rules.add_perm("partners.add_table", is_superuser)
 rules.add_perm("partners.change_table", manages_table_data)
 rules.add_perm("partners.change_table_scope", is_superuser)
 rules.add_perm("partners.delete_table", is_superuser)
-add_table_owned_perms("partners", "committee", "membership", "meeting")
+add_table_owned_perms("partners", "committee", "membership")
 
 # Invitations are sent from the web page (to the table's organisations) and kept as a record.
 rules.add_perm("partners.invite_to_table", manages_table_data)

@@ -286,7 +286,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tables immigration <noreply@localhost>")
-# The mailto: of the List-Unsubscribe header (empty: DEFAULT_FROM_EMAIL).
+# A mailbox someone reads, for the mailto: of List-Unsubscribe (empty: the one-click link only).
 MAILING_UNSUBSCRIBE_EMAIL = env("MAILING_UNSUBSCRIBE_EMAIL", "")
 
 # One cache for every worker and process (allauth's login throttles, the TOTP replay guard,

@@ -129,6 +129,17 @@ def test_a_write_that_rolls_back_sends_nothing(settings):
     assert mail_tasks().count() == 1
 
 
+def test_a_message_the_worker_could_never_send_fails_when_it_is_written(db, settings):
+    """A line break in a subject (a title typed with one) is refused in the request, never
+    queued to fail silently in the worker."""
+    settings.TASKS = DATABASE_TASKS
+    from django.core.mail import BadHeaderError, send_mail
+
+    with pytest.raises(BadHeaderError):
+        send_mail("Sujet\nBcc: tous@example.org", "Corps", None, ["quelqu-un@example.org"])
+    assert not mail_tasks().exists()
+
+
 def test_a_message_survives_the_queue_whole():
     from django.core.mail import EmailMultiAlternatives
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mailing import services
-from mailing.models import Message
+from mailing.links import unsubscribe_url
+from mailing.models import Message, Subscriber
 from tests.factories import CommitteeFactory, EventFactory, MunicipalityFactory
 
 MONTREAL = ZoneInfo("America/Montreal")
@@ -87,14 +88,36 @@ def test_the_progress_page_keeps_a_flat_query_count(client, table_a, coordinator
 
 
 def test_the_preview_shows_the_message_as_received(client, table_a, coordinator_a, subscribe):
-    subscribe(table_a, "a@example.org")
+    real = subscribe(table_a, "a@example.org")
     message = Message.objects.create(table=table_a, subject="Objet", body="Un **mot**.")
     client.force_login(coordinator_a)
     page = client.get(reverse("admin:mailing_message_preview", args=[message.pk]))
     text = _text(page)
     assert "<strong>mot</strong>" in text and "1 abonné (Toute la liste)" in text
     assert "Pour ne plus rien recevoir" in text
+    # The sample's link, never a real subscriber's: clicking it unsubscribes nobody.
+    assert unsubscribe_url(real).split("/fr/")[-1] not in text
     assert mail.outbox == []
+
+
+def test_an_address_that_unsubscribed_is_never_deleted(client, table_a, coordinator_a, subscribe):
+    kept = subscribe(table_a, "parti@example.org", status=Subscriber.Status.UNSUBSCRIBED)
+    bounced = subscribe(table_a, "erreur@example.org", status=Subscriber.Status.BOUNCED)
+    active = subscribe(table_a, "actif@example.org")
+    client.force_login(coordinator_a)
+    for subscriber in (kept, bounced):
+        url = reverse("admin:mailing_subscriber_delete", args=[subscriber.pk])
+        assert client.post(url, {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:mailing_subscriber_delete", args=[active.pk]), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        "parti@example.org",
+        "erreur@example.org",
+    }
 
 
 def test_another_tables_coordinator_and_the_ministry_cannot_send(

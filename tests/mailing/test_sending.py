@@ -4,7 +4,6 @@ List-Unsubscribe headers and a working unsubscribe link; by batches in the worke
 import html
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
@@ -100,13 +99,14 @@ def test_segments_by_organisation_kind_and_municipality(table_a, listed, subscri
     assert _sent_to() == ["citoyen@lavaltrie.example"]
 
 
-def test_each_message_carries_list_unsubscribe_headers_text_and_html(table_a, listed):
+def test_each_message_carries_list_unsubscribe_headers_text_and_html(table_a, listed, settings):
+    settings.MAILING_UNSUBSCRIBE_EMAIL = "desabonnement@table-a.example"
     services.message_queue(message=_message(table_a), by=None)
 
     email = next(m for m in mail.outbox if m.to == ["citoyenne@example.org"])
     header = email.extra_headers["List-Unsubscribe"]
     assert header.startswith(f"<{settings.SITE_URL}/fr/listes/desabonnement/")
-    assert ">, <mailto:" in header
+    assert header.endswith(">, <mailto:desabonnement@table-a.example?subject=desabonnement>")
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert email.from_email.startswith("Table A <")
     assert "Bonjour à tous." in email.body and "**" not in email.body
@@ -262,3 +262,11 @@ def test_two_thousand_subscribers_are_sent_in_batches_by_the_worker(
     text = html.unescape(page.content.decode())
     assert "Envoyés : 2\u00a0000 sur 2\u00a0000 · échecs : 0" in text
     assert 'http-equiv="refresh"' not in text
+
+
+def test_no_mailto_unsubscribe_to_a_mailbox_nobody_reads(table_a, listed, settings):
+    settings.MAILING_UNSUBSCRIBE_EMAIL = ""
+    services.message_queue(message=_message(table_a), by=None)
+    email = next(m for m in mail.outbox if m.to == ["citoyenne@example.org"])
+    assert "mailto:" not in email.extra_headers["List-Unsubscribe"]
+    assert email.extra_headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}/fr/listes/")

@@ -77,7 +77,8 @@ def test_a_convocation_reaches_the_committee_members_and_nobody_else(committee_m
     assert Attendance.objects.filter(meeting=committee_meeting).count() == 2
 
 
-def test_the_invitation_parses_at_montreal_time(committee_meeting):
+def test_the_invitation_parses_at_montreal_time(committee_meeting, settings):
+    settings.DEFAULT_FROM_EMAIL = "Tables immigration <noreply@tables.example>"
     convocations.convene(committee_meeting)
     message = next(m for m in mail.outbox if m.to == ["lm@afl.example"])
     name, content, mimetype = message.attachments[-1]
@@ -89,6 +90,8 @@ def test_the_invitation_parses_at_montreal_time(committee_meeting):
     assert start == datetime(2030, 2, 6, 10, tzinfo=MONTREAL)
     assert event["dtstart"].params["TZID"] == "America/Montreal"
     assert str(event["attendee"]) == "mailto:lm@afl.example"
+    assert str(event["organizer"]) == "mailto:noreply@tables.example"
+    assert event["organizer"].params["cn"] == committee_meeting.table.name
     assert "zoom.example" in str(event["location"])
 
 

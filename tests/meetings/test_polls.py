@@ -533,3 +533,18 @@ def test_the_demo_poll_is_open_with_three_slots_and_some_answers(db):
         (1, 1, 1, 1),
     ]
     assert all(p.email.endswith(".example") for p in poll.participants.all())
+
+
+def test_a_slot_that_has_begun_cannot_be_chosen(poll):
+    polls.datepoll_send(poll=poll)
+    mail.outbox.clear()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    past = PollSlot.objects.create(
+        poll=poll, starts_at=_at(yesterday, 10), ends_at=_at(yesterday, 12)
+    )
+    with pytest.raises(polls.SlotInThePast):
+        polls.datepoll_choose(poll=poll, slot=past)
+    poll.refresh_from_db()
+    assert poll.meeting is None
+    assert not Meeting.objects.exists()
+    assert mail.outbox == []

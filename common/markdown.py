@@ -29,13 +29,21 @@ class _PlainText(HTMLParser):
     def __init__(self):
         super().__init__()
         self.parts, self.href = [], None
+        self.lists = []  # per open list: the next number of an <ol>, None for a <ul>
 
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.href = dict(attrs).get("href")
             self.link_text = []
+        elif tag in {"ol", "ul"}:
+            self.lists.append(1 if tag == "ol" else None)
         elif tag == "li":
-            self.parts.append("- ")
+            number = self.lists[-1] if self.lists else None
+            if number is None:
+                self.parts.append("- ")
+            else:
+                self.parts.append(f"{number}. ")
+                self.lists[-1] += 1
         elif tag == "br":
             self.parts.append("\n")
 
@@ -48,11 +56,15 @@ class _PlainText(HTMLParser):
             self.parts.append(shown)
             self.href = None
         elif tag in {"p", "h3", "h4", "blockquote", "ul", "ol"}:
+            if tag in {"ul", "ol"} and self.lists:
+                self.lists.pop()
             self.parts.append("\n\n")
         elif tag == "li":
             self.parts.append("\n")
 
     def handle_data(self, data):
+        if not data.strip() and self.parts and self.parts[-1].endswith("\n"):
+            return  # the line breaks between an HTML list's items, not text
         (self.link_text if self.href is not None else self.parts).append(data)
 
 

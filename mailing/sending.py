@@ -138,3 +138,21 @@ def send_message_batch(message_id):
         )
         audit.record("mailing.sent", message=message.pk)
     return "done"
+
+
+@task()
+def resume_stalled_messages():
+    """A scheduled job: a message still has queued deliveries (a batch task failed, or its
+    worker stopped) gets its next batch enqueued again. Safe to repeat: a delivery is taken by
+    one batch only (its row is locked, then no longer queued)."""
+    stalled = (
+        Message.objects.filter(
+            status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+            deliveries__status=Delivery.Status.QUEUED,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    for message_id in stalled:
+        send_message_batch.enqueue(message_id)
+    return len(stalled)

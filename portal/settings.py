@@ -323,6 +323,7 @@ TASKS = {
 SCHEDULED_TASKS = [
     "events.reminders.remind_registrants",
     "activities.reminders.remind_partners",
+    "mailing.sending.resume_stalled_messages",
 ]
 
 if not DEBUG and not DEMO:

@@ -270,3 +270,24 @@ def test_no_mailto_unsubscribe_to_a_mailbox_nobody_reads(table_a, listed, settin
     email = next(m for m in mail.outbox if m.to == ["citoyenne@example.org"])
     assert "mailto:" not in email.extra_headers["List-Unsubscribe"]
     assert email.extra_headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}/fr/listes/")
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_message_whose_batch_was_lost_is_resumed_by_the_scheduled_job(
+    table_a, listed, django_capture_on_commit_callbacks
+):
+    message = _message(table_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_queue(message=message, by=None)
+    default_task_backend.clear()  # the first batch's task is lost (its worker died)
+    sent = _message(table_a)
+    Message.objects.filter(pk=sent.pk).update(status=Message.Status.SENT)
+
+    assert sending.resume_stalled_messages.call() == 1
+    assert [result.args for result in _enqueued(sending.send_message_batch)] == [[message.pk]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_message_batch.call(message.pk)
+    message.refresh_from_db()
+    assert message.status == "sent"
+    assert sending.resume_stalled_messages.call() == 0

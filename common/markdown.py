@@ -7,7 +7,21 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-ALLOWED_TAGS = {"p", "a", "strong", "em", "ul", "ol", "li", "br", "h3", "h4", "blockquote", "mark"}
+ALLOWED_TAGS = {
+    "p",
+    "a",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "mark",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "mark": {"class"}}
 
 
@@ -55,7 +69,7 @@ class _PlainText(HTMLParser):
             shown = text if text.strip() in {href, bare} or not href else f"{text} ({bare})"
             self.parts.append(shown)
             self.href = None
-        elif tag in {"p", "h3", "h4", "blockquote", "ul", "ol"}:
+        elif tag in {"p", "h2", "h3", "h4", "blockquote", "ul", "ol"}:
             if tag in {"ul", "ol"} and self.lists:
                 self.lists.pop()
             self.parts.append("\n\n")

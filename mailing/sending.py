@@ -66,6 +66,7 @@ def build_email(message, subscriber):
             body=render_to_string("mailing/email/message.txt", context),
             from_email=_sender(message.table),
             to=[subscriber.email],
+            reply_to=message.table.coordination_emails,
             headers=list_headers(message.table, unsubscribe),
         )
         email.attach_alternative(

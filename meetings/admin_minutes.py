@@ -39,6 +39,8 @@ class FollowUpInline(ShortTextMixin, RuleBookTabularInline):
 
     model = FollowUp
     fields = ["text", "organisation", "due_on", "done_at"]
+    # Marked done from Mon espace (« Marquer comme fait », by the assignee or the coordination).
+    readonly_fields = ["done_at"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

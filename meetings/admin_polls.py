@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from meetings import polls
+from meetings.poll_forms import MeetingDetailsForm
 
 
 def _context(request, model_admin, poll, title, **extra):
@@ -96,9 +97,12 @@ def poll_choose_view(request, *, poll, slot_id, model_admin):
             messages.ERROR,
         )
         return redirect(results_url)
-    if request.method == "POST":
+    form = MeetingDetailsForm(request.POST or None)
+    if form.is_valid():
         try:
-            meeting = polls.datepoll_choose(poll=poll, slot=slot, by=request.user)
+            meeting = polls.datepoll_choose(
+                poll=poll, slot=slot, by=request.user, details=form.cleaned_data
+            )
         except polls.SlotAlreadyChosen:
             model_admin.message_user(
                 request,
@@ -132,5 +136,7 @@ def poll_choose_view(request, *, poll, slot_id, model_admin):
         when=polls.slot_label(slot),
         members=polls.poll_audience(poll),
         results_url=results_url,
+        form=form,
     )
-    return TemplateResponse(request, "admin/meetings/datepoll/choose.html", context)
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, "admin/meetings/datepoll/choose.html", context, status=status)

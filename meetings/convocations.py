@@ -71,6 +71,7 @@ def _message(meeting, attendance, attachments, sequence, follow_ups=()):
         subject=subject,
         body=render_to_string("meetings/email/convocation.txt", context),
         to=[attendance.email],
+        reply_to=meeting.table.coordination_emails,
     )
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)

@@ -43,6 +43,7 @@ def _message(meeting, member, context):
         subject=subject,
         body=render_to_string("meetings/email/minutes.txt", context),
         to=[member.email],
+        reply_to=meeting.table.coordination_emails,
     )
     message.attach_alternative(
         render_to_string("meetings/email/minutes.html", context), "text/html"

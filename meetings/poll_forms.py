@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import PollAnswer, PollSlot
+from meetings.models import Meeting, PollAnswer, PollSlot
 from meetings.polls import slot_label
 
 
@@ -105,3 +105,15 @@ class PollAnswerForm(forms.Form):
 
     def choices(self):
         return {slot.pk: self.cleaned_data[f"slot_{slot.pk}"] for slot in self.slots}
+
+
+class MeetingDetailsForm(forms.ModelForm):
+    """What the convocation sent on choosing a slot says besides the date: how and where the
+    members meet, and the agenda."""
+
+    class Meta:
+        model = Meeting
+        fields = ["mode", "location", "online_url", "agenda"]
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 5, "cols": 60})}
+
+    online_url = Meeting._meta.get_field("online_url").formfield(assume_scheme="https")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from common import audit, links
 from common.formatting import format_date, format_time_range
+from common.markdown import markdown_to_text
 from meetings.convocations import convene
 from meetings.members import members_of
 from meetings.models import DatePoll, Meeting, PollAnswer, PollParticipant, PollSlot
@@ -98,6 +99,7 @@ def _poll_message(poll, participant, slots):
         "audience": poll.committee.name if poll.committee_id else poll.table.name,
         "slots": [slot_label(slot) for slot in slots],
         "closes_on": format_date(poll.closes_on),
+        "description": markdown_to_text(poll.description),
         "link": poll_link(participant),
     }
     subject = _("Sondage de dates : %(title)s, répondez d'ici le %(date)s") % {
@@ -108,6 +110,7 @@ def _poll_message(poll, participant, slots):
         subject=subject,
         body=render_to_string("meetings/email/poll.txt", context),
         to=[participant.email],
+        reply_to=poll.table.coordination_emails,
     )
 
 
@@ -248,9 +251,10 @@ def poll_results(poll):
     return PollResults(poll, slots, rows)
 
 
-def datepoll_choose(*, poll, slot, by=None):
+def datepoll_choose(*, poll, slot, by=None, details=None):
     """Create the meeting at ``slot``, link it to the poll and convene its members (who learn
-    the date from the convocation). Raises ``SlotAlreadyChosen`` the second time,
+    the date from the convocation). ``details``: the meeting's mode, place, online link and
+    agenda, as the coordinator wrote them on choosing. Raises ``SlotAlreadyChosen`` the second time,
     ``SlotInThePast`` for a slot that has begun."""
     with transaction.atomic():
         poll = (
@@ -269,6 +273,7 @@ def datepoll_choose(*, poll, slot, by=None):
             title=poll.title,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
+            **(details or {}),
         )
         meeting._change_reason = _("Créée par le sondage « %(title)s »") % {"title": poll.title}
         meeting.save()

@@ -49,6 +49,8 @@ def answer(request, token):
             "when": convocations.when(meeting),
             "form": form,
             "answered": answered,
+            # A second answer (another tab, the link used again) is not taken: say so.
+            "not_taken": request.method == "POST" and not form.is_bound,
             "follow_ups": convocations.follow_ups_pending(meeting),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from common.history import History
@@ -186,6 +187,11 @@ class Table(models.Model):
 
     def get_absolute_url(self):
         return reverse("tables:table_detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def coordination_emails(self):
+        """Where members' replies go (``Reply-To``): the sender is a no-reply address."""
+        return sorted({user.email for user in self.coordinators.all() if user.email})
 
     def has_organisation(self, organisation):
         """The organisation carries the table or is one of its members."""

@@ -457,8 +457,9 @@ EXPECTED = {
         "url": "/fr/admin/meetings/datepoll/{datepoll.pk}/choisir/{poll_slot.pk}/",
         "GET t1": A_WRITE_T1,
         "GET t2": A_WRITE_T2,
-        "POST t1": A_WRITE_T1,
-        "POST t2": A_WRITE_T2,
+        # An empty POST lacks the meeting's mode: the form with its errors (400), nothing made.
+        "POST t1": "login 403 403 403 400 404 403 400",
+        "POST t2": "login 403 403 403 404 400 403 400",
     },
     "directory": {"url": "/fr/repertoire/", "GET": ALL_OK},
     "municipality_detail": {

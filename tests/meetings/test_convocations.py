@@ -50,7 +50,9 @@ def committee_meeting(table_a):
     )
 
 
-def test_a_convocation_reaches_the_committee_members_and_nobody_else(committee_meeting):
+def test_a_convocation_reaches_the_committee_members_and_nobody_else(
+    committee_meeting, coordinator_a
+):
     other = CommitteeFactory()
     MembershipFactory(
         table=other.table,
@@ -69,6 +71,7 @@ def test_a_convocation_reaches_the_committee_members_and_nobody_else(committee_m
         "Convocation : Comité de coordination, 6 février 2030, 10\u00a0h à 12\u00a0h"
     )
     assert "Bonjour Lucie Mucha," in message.body
+    assert message.reply_to == [coordinator_a.email]  # a member's reply reaches the coordination
     assert "Salle du conseil, Berthierville" in message.body
     assert "https://zoom.example/j/123" in message.body
     assert "Plan d'action 2025" in message.body and "**" not in message.body
@@ -141,6 +144,9 @@ def test_answering_by_the_link_works_once_without_an_account(client, committee_m
 
     again = client.post(path, {"answer": "absent"})
     assert "Votre réponse est enregistrée : Représenté" in again.content.decode()
+    assert "Cette nouvelle réponse n'est pas prise en compte" in html.unescape(
+        again.content.decode()
+    )
     assert Attendance.objects.get(email="lm@afl.example").answer == "represented"
 
 

@@ -418,13 +418,33 @@ def test_results_page_and_choosing_from_it(client, poll, coordinator_a):
     assert not Meeting.objects.exists()
 
     mail.outbox.clear()
-    response = client.post(_admin("choose", poll, slots[1].pk))
+    refused = client.post(
+        _admin("choose", poll, slots[1].pk), {"mode": "hybrid", "location": "https://zoom.us/j/1"}
+    )
+    assert "Le lieu ne peut pas être un lien" in html.unescape(refused.content.decode())
+    assert not Meeting.objects.exists() and mail.outbox == []
+
+    response = client.post(
+        _admin("choose", poll, slots[1].pk),
+        {
+            "mode": "hybrid",
+            "location": "Salle du conseil, Berthierville",
+            "online_url": "https://zoom.example/j/123",
+            "agenda": "1. Bilan",
+        },
+    )
     meeting = Meeting.objects.get()
     assert response["Location"] == reverse("admin:meetings_meeting_change", args=[meeting.pk])
     assert meeting.starts_at == slots[1].starts_at
+    assert (meeting.location, meeting.online_url) == (
+        "Salle du conseil, Berthierville",
+        "https://zoom.example/j/123",
+    )
     assert len(mail.outbox) == 3 and Attendance.objects.filter(meeting=meeting).count() == 3
+    assert "Salle du conseil, Berthierville" in mail.outbox[0].body
+    assert "https://zoom.example/j/123" in mail.outbox[0].body
 
-    twice = client.post(_admin("choose", poll, slots[0].pk), follow=True)
+    twice = client.post(_admin("choose", poll, slots[0].pk), {"mode": "virtual"}, follow=True)
     assert "Un créneau est déjà choisi pour ce sondage" in html.unescape(twice.content.decode())
     assert Meeting.objects.count() == 1 and len(mail.outbox) == 3
     after = client.get(_admin("results", poll)).content.decode()

@@ -83,7 +83,7 @@ class AttendanceInline(RuleBookTabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(MinutesAdminMixin, HistoryAdmin):
-    list_display = ["starts_at", "name", "table", "committee", "mode", "convened_at"]
+    list_display = ["starts_at", "meeting_name", "table", "committee", "mode", "convened_at"]
     list_filter = ["mode", ("table", ScopedRelatedFilter)]
     list_select_related = ["table", "committee"]
     search_fields = ["title", "agenda", "minutes"]
@@ -99,6 +99,10 @@ class MeetingAdmin(MinutesAdminMixin, HistoryAdmin):
         (gettext_lazy("Convocation"), {"fields": ["convened_at", "answers"]}),
         (gettext_lazy("Compte rendu"), {"fields": ["minutes", "minutes_sent_at"]}),
     ]
+
+    @admin.display(description=gettext_lazy("rencontre"), ordering="title")
+    def meeting_name(self, obj):
+        return obj.name
 
     @admin.display(description=gettext_lazy("réponses"))
     def answers(self, obj):

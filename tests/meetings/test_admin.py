@@ -221,3 +221,11 @@ def test_documents_download_after_the_rule_book(client, coordinator_a, ministry,
     for outsider in (coordinator_of(table_b), partner_of(OrganisationFactory())):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
+
+
+def test_the_meetings_list_names_its_columns_in_french(client, coordinator_a, meeting):
+    client.force_login(coordinator_a)
+    page = client.get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    assert ">Rencontre</a>" in page or ">Rencontre<" in page
+    assert ">Name<" not in page and ">NAME<" not in page
+    assert meeting.name in page

@@ -92,6 +92,18 @@ def format_time_range(start, end):
     return f"{format_time(start)} to {format_time(end)}"
 
 
+def format_when(start, end=None, *, weekday=False):
+    """« 6 février 2025, 10 h à 12 h » (« jeudi 6 février 2025, … » with ``weekday``), in local
+    time; "Thursday, February 6, 2025, 10 a.m. to noon" in English."""
+    start = timezone.localtime(start)
+    end = timezone.localtime(end) if end is not None else None
+    day = format_date(start)
+    if weekday:
+        name = date_format(start.date(), "l")
+        day = f"{name} {day}" if _is_french() else f"{name}, {day}"
+    return f"{day}, {format_time_range(start, end)}"
+
+
 def in_sentence(text):
     """``text`` placed inside a sentence: its first letter in lower case, the rest as it is
     (« Du 1er avril » → « du 1er avril », "From April 1" → "from April 1")."""

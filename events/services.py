@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import links
-from common.formatting import format_date, format_time_range
+from common.formatting import format_when
 from events.models import Event, Registration
 
 CANCEL = "events.registration.cancel"
@@ -48,7 +48,7 @@ def registration_from_token(token):
 
 def when(event):
     """« 6 février 2025, 10 h à 11 h » in the active language."""
-    return f"{format_date(event.start)}, {format_time_range(event.start, event.end)}"
+    return format_when(event.start, event.end)
 
 
 def waiting_position(registration):

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import audit
-from common.formatting import format_date, format_time, format_time_range
+from common.formatting import format_date, format_time, format_when
 from common.tasks import enqueue_after_commit
 from mailing.models import Delivery, Message, Subscriber
 from mailing.selectors import recipients
@@ -276,10 +276,7 @@ def announcement_text(event):
     """The subject and Markdown body of an event's announcement, in French: its title, date
     and place and the address of its public page (never its online link: registrants get it)."""
     with translation.override("fr"):
-        when = (
-            f"{format_date(event.start)}, "
-            f"{format_time_range(timezone.localtime(event.start), timezone.localtime(event.end))}"
-        )
+        when = format_when(event.start, event.end)
         subject = _("Invitation : %(title)s, %(when)s") % {
             "title": event.title,
             "when": format_date(event.start),

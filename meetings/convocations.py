@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common import audit, links
-from common.formatting import format_date, format_time_range
+from common.formatting import format_when
 from common.markdown import markdown_to_text
 from meetings.addresses import ANSWER, answer_link, feed_link
 from meetings.calendar import invitation_ics
@@ -31,7 +31,7 @@ def attendance_from_token(token):
 
 def when(meeting):
     """« 6 février 2025, 10 h à 12 h » in the active language."""
-    return f"{format_date(meeting.starts_at)}, {format_time_range(meeting.starts_at, meeting.end)}"
+    return format_when(meeting.starts_at, meeting.end)
 
 
 def _attachments(meeting):

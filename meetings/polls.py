@@ -15,11 +15,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import audit, links
-from common.formatting import format_date, format_time_range
+from common.formatting import format_date, format_when
 from common.markdown import markdown_to_text
 from meetings.convocations import convene
 from meetings.members import members_of
@@ -47,19 +46,11 @@ class NothingToSend(Exception):
 
 def slot_label(slot):
     """« jeudi 6 février 2025, 10 h à 12 h » in the active language, Montreal time."""
-    return local_when(slot.starts_at, slot.ends_at)
+    return format_when(slot.starts_at, slot.ends_at, weekday=True)
 
 
 def meeting_when(meeting):
-    return local_when(meeting.starts_at, meeting.end)
-
-
-def local_when(start, end):
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    weekday = date_format(start.date(), "l")
-    if not (translation.get_language() or "fr").startswith("fr"):
-        weekday += ","  # Thursday, February 6, 2025
-    return f"{weekday} {format_date(start)}, {format_time_range(start, end)}"
+    return format_when(meeting.starts_at, meeting.end, weekday=True)
 
 
 def poll_is_open(poll, *, today=None):

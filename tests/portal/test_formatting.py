@@ -11,6 +11,7 @@ from common.formatting import (
     format_money,
     format_time,
     format_time_range,
+    format_when,
 )
 
 NBSP = "\u00a0"
@@ -48,3 +49,14 @@ def test_template_filters_are_builtin():
         Context({"amount": 17340, "day": date(2025, 2, 6)})
     )
     assert rendered == f"17{NBSP}340{NBSP}$ · 6 février 2025"
+
+
+def test_a_moment_reads_as_one_phrase_in_montreal_time():
+    """Convocations, polls, registrations and announcements all say when the same way."""
+    start = datetime(2031, 3, 20, 13, 30, tzinfo=ZoneInfo("UTC"))  # 9 h 30 EDT
+    end = datetime(2031, 3, 20, 15, 30, tzinfo=ZoneInfo("UTC"))
+    with translation.override("fr"):
+        assert format_when(start, end) == "20 mars 2031, 9\u00a0h\u00a030 à 11\u00a0h\u00a030"
+        assert format_when(start, end, weekday=True).startswith("jeudi 20 mars 2031, 9")
+    with translation.override("en"):
+        assert format_when(start, end, weekday=True).startswith("Thursday, March 20, 2031, ")

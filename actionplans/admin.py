@@ -103,6 +103,8 @@ class PlanAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     inlines = [PlanYearInline, AxisInline, PlanExpenseInline]
+    # The objectives are edited from their axis: their history shows here too.
+    history_related = [(Objective, "axis__plan")]
     fieldsets = [
         (None, {"fields": ["table", "title", "slug", "status"]}),
         (_("Période et financement"), {"fields": ["start_date", "end_date", "funding_programme"]}),
@@ -485,6 +487,7 @@ class IndicatorAdmin(HistoryAdmin):
     search_fields = ["label", "measure__number", "measure__title"]
     fields = ["measure", "label", "unit", "is_cumulative", "baseline", "position"]
     autocomplete_fields = ["measure"]
+    history_related = [(Target, "indicator")]
 
 
 class ExpenseYearFilter(admin.SimpleListFilter):

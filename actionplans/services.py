@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from actionplans.budget import line_years, spread
@@ -459,7 +460,7 @@ def objective_sheet_get_or_create(
     return objective
 
 
-REVISION_REASON = "Révision du plan (document importé)"
+REVISION_REASON = gettext_noop("Révision du plan (document importé)")  # read translated
 
 
 def plan_revision(*, plan, parsed):
@@ -757,7 +758,7 @@ def actual_expense_delete(*, expense: ActualExpense, user) -> None:
     expense.delete()
 
 
-SPLIT_REASON = "Ligne budgétaire répartie par année"
+SPLIT_REASON = gettext_noop("Ligne budgétaire répartie par année")  # read translated
 TENTH = Decimal("0.1")
 
 

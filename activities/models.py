@@ -174,7 +174,9 @@ class Activity(FSMModelMixin, models.Model):
     table_path = "measure__objective__axis__plan__table"
     objects = ActivityQuerySet.as_manager()
     history = History(
-        table_name="actionplans_historicalactivityreport", m2m_fields=["municipalities"]
+        table_name="actionplans_historicalactivityreport",
+        m2m_fields=["municipalities"],
+        money=["amount_spent"],
     )
 
     class Meta:

@@ -11,36 +11,54 @@ Every model that a coordinator, a partner or a superuser changes declares
   on the object that tracks the link, not on the other one;
 - a save that touches only fields the history does not keep (``last_login``) records nothing.
 
+It also says how its values read: ``money=[...]`` fields are amounts (``1 250,50 $``),
+``hours=[...]`` quantities of hours (``12,5 h``), and ``value_of="indicator"`` makes each record
+of the model read as one value of that object (a target is « An 2 (2023-2024) : 3 → 5 » on its
+indicator), labelled by the model's ``history_value_label()`` and valued by its
+``history_value()``.
+
 ``readable_history`` turns records into what a person reads: who, when, why, and each changed
 field under its translated name with its human value (labels of choices, "Oui"/"Non", "—",
-related objects by name, links added and removed).
+dates, amounts, related objects by name, links added and removed).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
-from common.formatting import format_date, format_number, format_time
+from common.formatting import format_date, format_hours, format_money, format_number, format_time
 
 # The change reason of the records made when an object's history (or its links' history)
 # started: its state at that moment, not a change anyone made.
 BASELINE_REASON = "history-start"
 EMPTY = "—"
 MAX_VALUE_LENGTH = 150
+# Records of one save (an indicator and its targets) are written within this span of each other.
+SAME_SAVE = timedelta(seconds=5)
 
 
 class History(HistoricalRecords):
     """simple_history's ``HistoricalRecords``, one record per save with its links."""
+
+    def __init__(self, *args, money=(), hours=(), value_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money = frozenset(money)
+        self.hours = frozenset(hours)
+        self.value_of = value_of
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        cls._history_options = self
 
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
@@ -159,18 +177,19 @@ class Entry:
     user: str
     action: str
     reason: str
-    subject: str  # empty for the object itself; "Cible « 19 activités »" for a related one
+    subject: str  # empty for the object itself; "Indicateur « Nombre d'activités »" otherwise
     changes: list[Change]
     is_state: bool  # the changes are the values the object had (creation, start of history)
     is_own: bool  # a record of the object itself (it has a version page)
+    is_deletion: bool = False
+    user_id: int | None = None
+    about: tuple | None = None  # (model, id) of the object the entry is about
+    is_value: bool = False  # one value of ``about`` (a target of an indicator)
+    removes_value: bool = False
 
     @property
     def when(self):
         return _at(self.date)
-
-    @property
-    def is_deletion(self):
-        return self.record.history_type == "-"
 
 
 ACTIONS = {
@@ -180,28 +199,37 @@ ACTIONS = {
 }
 
 
+def _options(model):
+    return getattr(model, "_history_options", None)
+
+
 def readable_history(obj, related=()):
     """The entries of ``obj``'s history and of its related objects' histories, newest first.
 
     ``related`` lists ``(model, path)``: the history of every ``model`` object whose ``path``
     (``"measure"``, ``"indicator__measure"``) led to ``obj`` at some point, deleted ones
-    included. Queries: one per history table and per link table, one per related model named
-    in the values, whatever the number of records.
+    included. A model whose history reads as values of another object (``value_of``: targets
+    of an indicator) puts its changes into that object's entry of the same save, or into one
+    entry about that object. Queries: one per history table and per link table, one per
+    related model named in the values, whatever the number of records.
     """
     model = type(obj)
-    sources = [(model, obj.history.all(), None, None)]
+    sources = [(model, obj.history.all(), None, None, None)]
     for related_model, path in related:
         attname, parents = _parents(related_model, path, obj.pk)
         ids = related_model.history.filter(**{f"{attname}__in": parents}).values("id")
-        sources.append((related_model, related_model.history.filter(id__in=ids), attname, parents))
+        hidden = attname if "__" not in path else None  # the page's object itself: not news
+        sources.append(
+            (related_model, related_model.history.filter(id__in=ids), attname, parents, hidden)
+        )
 
     fetched = []
-    for source_model, queryset, attname, parents in sources:
+    for source_model, queryset, attname, parents, hidden in sources:
         records = list(queryset.select_related("history_user").order_by())
-        fetched.append((source_model, records, attname, parents))
+        fetched.append((source_model, records, attname, parents, hidden))
     links = _links(fetched)
     names = _Names()
-    for source_model, records, _attname, _parents_ids in fetched:
+    for source_model, records, *_rest in fetched:
         for record in records:
             names.want_record(source_model, record)
         for m2m_field in _tracked_links(source_model):
@@ -211,7 +239,9 @@ def readable_history(obj, related=()):
     names.resolve()
 
     entries = []
-    for source_model, records, attname, parents in fetched:
+    for source_model, records, attname, parents, hidden in fetched:
+        options = _options(source_model)
+        value_of = options.value_of if options is not None and attname is not None else None
         by_object = defaultdict(list)
         for record in records:
             by_object[record.id].append(record)
@@ -219,24 +249,56 @@ def readable_history(obj, related=()):
             object_records.sort(key=lambda record: (record.history_date, record.history_id))
             subject = ""
             if attname is not None:
-                subject = format_lazy(
-                    "{} « {} »",
-                    capfirst(source_model._meta.verbose_name),
-                    names.label_of_record(source_model, object_records[-1]),
-                )
+                subject = names.subject(source_model, object_records[-1])
             previous = None
             for record in object_records:
                 shown = attname is None or getattr(record, attname) in parents
                 if previous is not None and not shown:
                     shown = getattr(previous, attname) in parents
-                if shown:
-                    entry = _entry(source_model, record, previous, links, names, str(subject))
+                if shown and value_of is not None:
+                    entry = _value_entry(source_model, record, previous, names, value_of, obj)
+                    if entry is not None:
+                        entries.append(entry)
+                elif shown:
+                    entry = _entry(source_model, record, previous, links, names, subject, hidden)
                     # A related object saved along with the page, unchanged: nothing to read.
                     if entry.is_own or entry.changes or record.history_type != "~":
                         entries.append(entry)
                 previous = record
+    entries = _merged(entries)
     entries.sort(key=lambda entry: entry.date, reverse=True)
     return entries
+
+
+def _merged(entries):
+    """The values (targets) changed in the same save as their object (an indicator's row),
+    or together, read as one entry about that object; values removed with their object (the
+    indicator deleted) are not repeated under its deletion."""
+    entries = sorted(entries, key=lambda entry: entry.date)
+    deleted = defaultdict(list)
+    for entry in entries:
+        if entry.is_deletion:
+            deleted[entry.about].append(entry.date)
+    latest = {}
+    kept = []
+    for entry in entries:
+        if entry.is_value:
+            if entry.removes_value and any(
+                timedelta(0) <= moment - entry.date <= SAME_SAVE for moment in deleted[entry.about]
+            ):
+                continue
+            group = latest.get(entry.about)
+            if (
+                group is not None
+                and not group.is_deletion
+                and group.user_id == entry.user_id
+                and entry.date - group.date <= SAME_SAVE
+            ):
+                group.changes.extend(entry.changes)
+                continue
+        latest[entry.about] = entry
+        kept.append(entry)
+    return kept
 
 
 def _parents(model, path, pk):
@@ -261,7 +323,7 @@ def _tracked_links(model):
 def _links(fetched):
     """``{(m2m field, record id): [target ids]}`` for every tracked link of the records."""
     links = defaultdict(list)
-    for source_model, records, _attname, _parents_ids in fetched:
+    for source_model, records, *_rest in fetched:
         if not records:
             continue
         for m2m_field in _tracked_links(source_model):
@@ -286,12 +348,26 @@ def _shown_fields(model):
     ]
 
 
-def _entry(model, record, previous, links, names, subject):
+def _who(record):
+    user = record.history_user
+    return _user_name(user) if user is not None else EMPTY
+
+
+def _reason(record):
+    """The reason as recorded; the portal's own reasons (« Soumise ») are in the catalogue, so
+    they read in the page's language."""
+    reason = record.history_change_reason or ""
+    return gettext(reason) if reason else ""
+
+
+def _entry(model, record, previous, links, names, subject, hidden=None):
     baseline = record.history_change_reason == BASELINE_REASON
     is_state = previous is None or baseline or record.history_type == "+"
     changes = []
     if record.history_type != "-":
         for model_field in _shown_fields(model):
+            if model_field.attname == hidden:
+                continue
             new = getattr(record, model_field.attname)
             if is_state:
                 if new not in (None, ""):
@@ -325,22 +401,66 @@ def _entry(model, record, previous, links, names, subject):
                         is_links=True,
                     )
                 )
-    user = record.history_user
     if baseline:
         action, reason = gettext("Début de l'historique"), ""
     else:
-        action, reason = str(ACTIONS[record.history_type]), record.history_change_reason or ""
+        action, reason = str(ACTIONS[record.history_type]), _reason(record)
     return Entry(
         record=record,
         date=record.history_date,
-        user=_user_name(user) if user is not None else EMPTY,
+        user=_who(record),
         action=action,
         reason=reason,
         subject=subject,
         changes=changes,
         is_state=is_state and record.history_type != "-",
         is_own=not subject,
+        is_deletion=record.history_type == "-",
+        user_id=record.history_user_id,
+        about=(model, record.id),
     )
+
+
+def _value_entry(model, record, previous, names, owner_field, page_object):
+    """A record of a value (a target) read as a change of its object (the indicator): « An 2
+    (2023-2024) : 3 → 5 »; None when what a person reads did not change."""
+    foreign_key = model._meta.get_field(owner_field)
+    owner = (foreign_key.related_model, getattr(record, foreign_key.attname))
+    instance = names.instance(model, record)
+    label = _call(instance.history_value_label)
+    old = EMPTY
+    if previous is not None and previous.history_type != "-":
+        old = _call(names.instance(model, previous).history_value) or EMPTY
+    new = EMPTY
+    if record.history_type != "-":
+        new = _call(instance.history_value) or EMPTY
+    if old == new:
+        return None
+    subject = ""
+    if owner != (type(page_object), page_object.pk):
+        subject = names.subject_of(*owner)
+    return Entry(
+        record=record,
+        date=record.history_date,
+        user=_who(record),
+        action=str(ACTIONS["~"]),
+        reason=_reason(record) if record.history_change_reason != BASELINE_REASON else "",
+        subject=subject,
+        changes=[Change(label, old=old, new=new)],
+        is_state=False,
+        is_own=False,
+        user_id=record.history_user_id,
+        about=owner,
+        is_value=True,
+        removes_value=record.history_type == "-",
+    )
+
+
+def _call(method):
+    try:
+        return str(method())
+    except models.ObjectDoesNotExist:
+        return ""
 
 
 class _Names:
@@ -385,19 +505,27 @@ class _Names:
         if obj is not None:
             return _safe_str(obj)
         gone = self.gone.get((model, pk))
-        label = _safe_str(gone) if gone is not None else f"n° {pk}"
+        label = _safe_str(gone) if gone is not None else _number(pk)
         return gettext("%(name)s (n'existe plus)") % {"name": label}
 
-    def label_of_record(self, model, record):
+    def instance(self, model, record):
+        """The object as ``record`` saw it, its related objects in place (no query)."""
         instance = _instance(model, record)
         for model_field in model._meta.concrete_fields:
             if model_field.many_to_one or model_field.one_to_one:
-                target = self.objects.get(
-                    (model_field.related_model, getattr(record, model_field.attname))
-                )
+                key = (model_field.related_model, getattr(record, model_field.attname))
+                target = self.objects.get(key) or self.gone.get(key)
                 if target is not None:
                     model_field.set_cached_value(instance, target)
-        return _safe_str(instance)
+        return instance
+
+    def subject(self, model, record):
+        return _subject(model, _safe_str(self.instance(model, record)))
+
+    def subject_of(self, model, pk):
+        """« Indicateur « Nombre d'activités » », deleted or not."""
+        obj = self.objects.get((model, pk)) or self.gone.get((model, pk))
+        return _subject(model, _safe_str(obj) if obj is not None else _number(pk))
 
     def value(self, model_field, value):
         if value is None or value == "":
@@ -412,6 +540,11 @@ class _Names:
             return _at(value)
         if isinstance(value, date):
             return format_date(value)
+        options = _options(model_field.model)
+        if options is not None and model_field.name in options.money:
+            return format_money(value)
+        if options is not None and model_field.name in options.hours:
+            return format_hours(value)
         if isinstance(model_field, models.DecimalField):
             return format_number(value, model_field.decimal_places)
         if isinstance(model_field, models.IntegerField):
@@ -422,6 +555,17 @@ class _Names:
         if len(text) > MAX_VALUE_LENGTH:
             text = text[: MAX_VALUE_LENGTH - 1].rstrip() + "…"
         return text
+
+
+def _subject(model, name):
+    return gettext("%(model)s « %(name)s »") % {
+        "model": capfirst(model._meta.verbose_name),
+        "name": name,
+    }
+
+
+def _number(pk):
+    return gettext("n° %(number)s") % {"number": pk}
 
 
 def _user_name(user):
@@ -451,7 +595,7 @@ def _safe_str(obj):
     try:
         return str(obj)
     except models.ObjectDoesNotExist:
-        return f"n° {obj.pk}"
+        return _number(obj.pk)
 
 
 def start_history(apps, *labels, history_app=None):

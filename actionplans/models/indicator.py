@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_number
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
 
@@ -63,7 +64,8 @@ class Target(models.Model):
 
     table_path = "indicator__measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = History()
+    # On a measure's (or an indicator's) history, a target reads as a value of its indicator.
+    history = History(value_of="indicator")
 
     class Meta:
         ordering = ["id"]
@@ -92,6 +94,14 @@ class Target(models.Model):
 
     def __str__(self):
         return self.text or str(self.value)
+
+    def history_value_label(self):
+        """What the history calls this target: its year (« An 2 (2023-2024) »)."""
+        return str(self.year) if self.year_id else _("Ensemble du plan")
+
+    def history_value(self):
+        """The target as the history shows it: as written, else its number."""
+        return self.text or format_number(self.value, 2)
 
     def clean(self):
         if self.year_id and self.indicator_id:

@@ -233,7 +233,7 @@ class BudgetLine(models.Model):
 
     table_path = "measure__objective__axis__plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = History()
+    history = History(money=["staff_amount", "other_amount"], hours=["staff_hours"])
 
     class Meta:
         ordering = ["id"]

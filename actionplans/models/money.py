@@ -140,7 +140,7 @@ class ActualExpense(models.Model):
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = History()
+    history = History(money=["amount"])
 
     class Meta:
         ordering = ["date", "id"]

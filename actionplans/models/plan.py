@@ -202,7 +202,7 @@ class PlanExpense(models.Model):
 
     table_path = "plan__table"
     objects = TableOwnedQuerySet.as_manager()
-    history = History()
+    history = History(money=["amount"])
 
     class Meta:
         ordering = ["id"]

@@ -358,7 +358,7 @@ def _plan(client, superuser):
     return plan, [
         f"{label(type(plan), 'status')} : Brouillon → Publié",
         f"{capfirst(PlanExpense._meta.verbose_name)} « Frais de gestion »",
-        f"{label(PlanExpense, 'amount')} : 13 000",
+        f"{label(PlanExpense, 'amount')} : 13 000 $",
     ]
 
 
@@ -373,7 +373,7 @@ def _actual_expense(client, superuser):
         description="Graphiste",
     )
     change_in_admin(client, expense, amount="1250.50")
-    return expense, [f"{label(ActualExpense, 'amount')} : 10 → 1 250,50"]
+    return expense, [f"{label(ActualExpense, 'amount')} : 10 $ → 1 250,50 $"]
 
 
 @changes("actionplans.Axis")
@@ -417,10 +417,9 @@ def _measure(client, superuser):
         f"{label(Measure, 'leads')} : ajout de Carrefour jeunesse-emploi (CJE)",
         f"{label(Measure, 'years')} : ajout de {year}",
         f"{capfirst(line._meta.verbose_name)} « PAC-OBNL »",
-        f"{label(type(line), 'staff_amount')} : 11 340 → 12 000",
-        f"{capfirst(Target._meta.verbose_name)} « 20 activités »",
-        f"{label(Target, 'text')} : 19 activités → 20 activités",
-        f"{label(Target, 'value')} : 19 → 20",
+        f"{label(type(line), 'staff_amount')} : 11 340 $ → 12 000 $",
+        f"{capfirst(indicator._meta.verbose_name)} « {indicator.label} »",
+        f"{year} : 19 activités → 20 activités",
     ]
 
 

@@ -298,7 +298,22 @@ def _merged(entries):
                 continue
         latest[entry.about] = entry
         kept.append(entry)
-    return kept
+    return [entry for index, entry in enumerate(kept) if not _saved_for_others(kept, index)]
+
+
+def _saved_for_others(entries, index):
+    """An entry of the object itself that changed nothing, in a save that changed what the page
+    edits below it (a budget line): that save is read in the other entries."""
+    entry = entries[index]
+    if not entry.is_own or entry.changes or entry.reason or entry.record.history_type != "~":
+        return False
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(entries) and abs(entries[other].date - entry.date) <= SAME_SAVE:
+            if entries[other].user_id == entry.user_id and not entries[other].is_own:
+                return True
+            other += step
+    return False
 
 
 def _parents(model, path, pk):

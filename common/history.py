@@ -293,6 +293,7 @@ def _merged(entries):
                 and not group.is_deletion
                 and group.user_id == entry.user_id
                 and entry.date - group.date <= SAME_SAVE
+                and entry.changes[0].label not in {change.label for change in group.changes}
             ):
                 group.changes.extend(entry.changes)
                 continue

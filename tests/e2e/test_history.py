@@ -1,9 +1,10 @@
-"""A measure's history page, as its coordinator opens it on a laptop and on a phone: axe-clean,
-nothing wider than the screen, each change readable under its column's name."""
+"""A measure's pages as its coordinator opens them: the history on a laptop and on a phone
+(axe-clean, nothing wider than the screen), and the change form sent back with errors (the
+focus on their summary)."""
 
 import pytest
 
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import AXE, serious_violations
 from tests.factories import (
     BudgetLineFactory,
     IndicatorFactory,
@@ -55,4 +56,43 @@ def test_the_measure_history_fits_the_screen_and_is_axe_clean(
     assert page.get_by_role("columnheader", name="Détail").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_refused_change_form_puts_its_error_summary_first(
+    browser, login_as, live_server, measure, javascript
+):
+    """With JavaScript the focus lands on the summary; without, it is the first thing after
+    the heading. Its link leads to the field."""
+    coordinator = coordinator_of(measure.objective.axis.plan.table, username="coord@example.org")
+    context = login_as(browser, coordinator, bypass_csp=True, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/fr/admin/actionplans/measure/{measure.pk}/change/")
+    page.fill("#id_title", "")
+    page.locator("#id_budget_lines-0-staff_amount").fill("-5")
+    page.locator("input[name=_continue]").first.click()
+    page.wait_for_load_state("load")
+
+    summary = page.locator("[data-error-summary]")
+    assert summary.get_by_role("heading", name="Le formulaire contient 2 erreurs").is_visible()
+    if javascript:
+        page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
+        # The summary itself (the inline rows' labels are the back office sweep's).
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(
+            "async () => (await axe.run(document.querySelector('[data-error-summary]'),"
+            " {resultTypes: ['violations']})).violations.map(violation => violation.id)"
+        )
+        assert found == []
+    heading_and_summary = page.evaluate(
+        "[...document.querySelectorAll('#content > h1, #content-main > *')]"
+        ".slice(0, 2).map(element => element.tagName + '.' + element.className)"
+    )
+    assert heading_and_summary == ["H1.", "DIV.error-summary"], heading_and_summary
+
+    summary.get_by_role("link", name="Moyen d'action : Ce champ est obligatoire.").click()
+    assert page.evaluate("location.hash") == "#id_title"
+    if javascript:
+        assert page.evaluate("document.activeElement.id") == "id_title"
     context.close()

@@ -24,6 +24,7 @@ from partners.models import Organisation
 
 FOCUS_KEY = "plan_outline_focus"
 KINDS = {"axe": Axis, "objectif": Objective, "mesure": Measure}
+FORM_KINDS = ("axis-add", "axis", "objective-add", "objective", "measure-add", "measure")
 PERM_NAMES = {Axis: "axis", Objective: "objective", Measure: "measure"}
 
 
@@ -181,6 +182,8 @@ class Outline:
             return self.move()
         if action == "renumber":
             return self.renumber()
+        if action not in FORM_KINDS:
+            return self.redirect("outline")  # nothing asked: the outline, unchanged
         opened = self.open_form(action, data.get("item"), data)
         saved = self.save(opened)
         if saved is None:
@@ -288,7 +291,7 @@ class Outline:
                 self.request,
                 _("Le plan est renuméroté : %(count)s numéros ont changé.") % {"count": changed},
             )
-        return self.redirect("plan-complet")
+        return self.redirect("outline")
 
     def redirect(self, anchor):
         self.request.session[FOCUS_KEY] = anchor

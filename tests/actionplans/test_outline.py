@@ -337,3 +337,53 @@ def test_a_budget_line_whose_expenses_are_locked_keeps_its_year(
     assert "Rien n'a été enregistré" in text_of(response)
     line.refresh_from_db()
     assert line.year == years[1]
+
+
+def test_the_outline_keeps_a_flat_query_count_at_ten_times_the_measures(
+    client, coordinator_a, table_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.builders import plan_with_measures
+
+    small = plan_with_measures(table=table_a, measures=4, slug="petit")
+    large = plan_with_measures(table=table_a, measures=40, slug="grand")
+    client.force_login(coordinator_a)
+    counts = []
+    for plan in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(outline_url(plan))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert text_of(response).count("Modifier le moyen d'action") == 40
+
+
+def test_moving_axes_swaps_their_numbers_and_the_first_stays_first_when_moved_up(
+    coordinator_a, plan_a
+):
+    from actionplans import services
+
+    first = AxisFactory(plan=plan_a, number=1, title="Un")
+    second = AxisFactory(plan=plan_a, number=2, title="Deux")
+    services.axis_move(axis=first, direction="up", user=coordinator_a)
+    services.axis_move(axis=second, direction="up", user=coordinator_a)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.number, first.number) == (1, 2)
+    assert first.history.latest().history_change_reason == "Ordre changé"
+
+
+def test_renumbering_is_refused_when_an_archived_measure_holds_a_number(
+    coordinator_a, plan_a, tree
+):
+    from actionplans import services
+
+    _axis, objective = tree
+    MeasureFactory(objective=objective, number="1.1.1", archived_at="2024-01-01T00:00Z")
+    current = MeasureFactory(objective=objective, number="1.1.5")
+    with pytest.raises(services.OutlineError, match="1.1.1"):
+        services.plan_renumber(plan=plan_a, user=coordinator_a)
+    current.refresh_from_db()
+    assert current.number == "1.1.5"

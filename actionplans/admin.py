@@ -37,6 +37,7 @@ from actionplans.models import (
     Target,
 )
 from actionplans.models.money import FundingSource
+from actionplans.outline.views import plan_outline_view
 from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
 from actionplans.rules import PeriodLocked, locked_period_reason, period_lock_covering
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
@@ -96,7 +97,7 @@ class PlanExpenseInline(PlanYearChoicesMixin, RuleBookTabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "table", "start_date", "end_date", "status"]
+    list_display = ["title", "table", "start_date", "end_date", "status", "outline_link"]
     list_filter = ["status", ("table", ScopedRelatedFilter)]
     list_select_related = ["table"]
     search_fields = ["title", "table__name"]
@@ -115,8 +116,23 @@ class PlanAdmin(HistoryAdmin):
         super().save_related(request, form, formsets, change)
         services.plan_years_sync(plan=form.instance)
 
+    @admin.display(description=_("plan complet"))
+    def outline_link(self, plan):
+        url = reverse("admin:actionplans_plan_outline", args=[plan.pk])
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> : {}</span></a>',
+            url,
+            _("Plan complet"),
+            plan.title,
+        )
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/plan-complet/",
+                self.admin_site.admin_view(self.outline_view),
+                name="actionplans_plan_outline",
+            ),
             path(
                 "<path:object_id>/exporter/<str:file_format>/",
                 self.admin_site.admin_view(self.export_view),
@@ -136,6 +152,13 @@ class PlanAdmin(HistoryAdmin):
         if not request.user.has_perm("actionplans.import_plan", table):
             raise PermissionDenied
         return plan_import_view(request, table=table, model_admin=self)
+
+    def outline_view(self, request, object_id):
+        """« Plan complet »: the whole tree, where the coordinators build the plan."""
+        plan = self.get_object(request, unquote(object_id))  # another table's plan: 404
+        if not self.has_view_permission(request, plan):
+            raise PermissionDenied
+        return plan_outline_view(request, plan=plan, model_admin=self)
 
     def export_view(self, request, object_id, file_format):
         plan = self.get_object(request, object_id)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_guid",
     "csp",
+    "django_htmx",  # htmx 2 as a static file: the plan outline without reloads
     "common",
     "municipalities",
     "partners",

@@ -712,6 +712,15 @@ EXPECTED = {
         "GET t1": A_READ_T1,
         "GET t2": A_READ_T2,
     },
+    # « Plan complet »: whoever reads the plan sees its tree (the ministry too, without forms);
+    # its forms POST here: the table's coordinators and superusers, never the ministry.
+    "admin:actionplans_plan_outline": {
+        "url": "/fr/admin/actionplans/plan/{plan.pk}/plan-complet/",
+        "GET t1": A_READ_T1,
+        "GET t2": A_READ_T2,
+        "POST t1": A_WRITE_T1,
+        "POST t2": A_WRITE_T2,
+    },
     # « Exporter les présences » of an event: whoever reads the event (the ministry too).
     "admin:events_event_attendance_export": {
         "url": "/fr/admin/events/event/{event.pk}/presences.xlsx",
@@ -853,7 +862,7 @@ def _close(response):
 
 def _classify(response):
     status = response.status_code
-    if status in (301, 302):
+    if status in (301, 302, 303):  # 303: a form that redirects after its POST
         location = response["Location"]
         if location.startswith(("/fr/comptes/login/", "/fr/admin/login/")):
             return "login"

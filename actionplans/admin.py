@@ -43,6 +43,7 @@ from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilte
 from common.formatting import format_date, format_hours, format_money
 from common.responses import file_response
 from common.spreadsheets import SpreadsheetError
+from partners import roles
 from partners.models import Table
 
 
@@ -100,7 +101,7 @@ def _plan_names(plans):
 
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "table", "start_date", "end_date", "status"]
+    list_display = ["title", "table", "period", "status"]  # see get_list_display
     actions = ["publish", "unpublish", "export", "duplicate_next_cycle"]
     list_filter = ["status", ("table", ScopedRelatedFilter)]
     list_select_related = ["table"]
@@ -123,8 +124,8 @@ class PlanAdmin(HistoryAdmin):
         return super().view_on_site(obj) if obj.status == Plan.Status.PUBLISHED else None
 
     def get_list_display(self, request):
-        """The last column links to the plan's public page: « Voir sur le site » when it is
-        published, « Aperçu public » for a draft the user may preview (its coordination)."""
+        """Short columns, so that the list fits beside the menu at 1280 px. The last one links
+        to the plan's public page: « Voir sur le site » when it is published, « Aperçu public » for a draft the user may preview (its coordination)."""
 
         @admin.display(description=_("site public"))
         def public_link(plan):
@@ -136,7 +137,17 @@ class PlanAdmin(HistoryAdmin):
                 return "—"
             return format_html('<a href="{}">{}</a>', plan.get_absolute_url(), label)
 
-        return [*super().get_list_display(request), public_link]
+        columns = ["title", "period", "status", public_link]
+        if (
+            roles.sees_all_tables(request.user)
+            or len(roles.coordinated_table_ids(request.user)) > 1
+        ):
+            columns.insert(1, "table")  # one table's coordination knows whose plans they are
+        return columns
+
+    @admin.display(description=_("période"), ordering="start_date")
+    def period(self, plan):
+        return f"{plan.start_date.year}-{plan.end_date.year}"
 
     def _refused(self, request, queryset, perm):
         """The selected plans ``perm`` is refused for, reported; the action then does nothing

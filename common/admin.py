@@ -61,6 +61,18 @@ def plan_id_of(obj):
     return getattr(parent, f"{last}_id", None)
 
 
+def short_plan_title(title, length=50):
+    """A plan's title cut in its middle, so that plans of one table, whose titles differ only
+    by their years, stay apart: « Plan d'action pour l'accueil… en Beauce 2025-2028 »."""
+    if len(title) <= length:
+        return title
+    half = (length - 1) // 2
+    head, tail = title[:half], title[-half:]
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head.rstrip(' ,;:')}… {tail}"
+
+
 def plan_item_label(obj, with_plan):
     """« 1.1 Accueillir les personnes… », or with its plan « Plan d'action 2022-2025 — 1.1
     Accueillir… » when the select offers several plans' items."""
@@ -68,7 +80,7 @@ def plan_item_label(obj, with_plan):
     if not with_plan:
         return label
     plan = _walk(obj, type(obj).plan_path)
-    return f"{Truncator(plan.title).chars(50)} — {label}"
+    return f"{short_plan_title(plan.title)} — {label}"
 
 
 class PlanItemChoiceIterator(ModelChoiceIterator):

@@ -147,3 +147,17 @@ def test_objective_select_queries_stay_flat(client, coordinator_a, plan_a):
     for position in range(5, 45):
         ObjectiveFactory(axis=axis, number=f"1.{position}", position=position)
     assert count() == before
+
+
+def test_plans_with_long_titles_stay_apart_by_their_years(client, coordinator_a, two_plans):
+    plan_a, next_plan = two_plans
+    stem = "Plan d'action pour l'accueil, l'intégration et la rétention des personnes en Beauce"
+    for plan, years in ((plan_a, "2022-2025"), (next_plan, "2025-2028")):
+        plan.title = f"{stem} {years}"
+        plan.save()
+    client.force_login(coordinator_a)
+    shown = labels(
+        client.get(reverse("admin:actionplans_measure_add")).content.decode(), "objective"
+    )
+    assert shown[0].startswith("Plan d'action pour… en Beauce 2025-2028 — 1.1 ")
+    assert shown[1].startswith("Plan d'action pour… en Beauce 2022-2025 — 1.1 ")

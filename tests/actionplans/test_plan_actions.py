@@ -246,3 +246,26 @@ def test_duplicate_a_plan_of_another_length_shifts_by_its_days(table_a):
     new = plan_duplicate_next_cycle(plan=plan, user=None)
     assert (new.start_date, new.end_date) == (date(2023, 7, 1), date(2023, 12, 28))
     assert new.title == "Plan 2023 — prochain cycle"
+
+
+def test_the_plan_list_queries_stay_flat(client, coordinator_a, table_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            page = client.get(reverse(CHANGELIST)).content.decode()
+        assert "Aperçu public" in page and "Voir sur le site" in page
+        return len(context)
+
+    def add(number):
+        for n in range(number):
+            status = Plan.Status.DRAFT if n % 2 else Plan.Status.PUBLISHED
+            PlanFactory(table=table_a, status=status)
+
+    add(2)
+    before = count()
+    add(18)
+    assert count() == before

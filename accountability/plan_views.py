@@ -3,18 +3,27 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from accountability.filters import MeasureFilter
 from accountability.progress import current_year, measures_progress, plan_progress
 from actionplans import selectors
-from actionplans.models import Measure
+from actionplans.models import Measure, Plan
 from activities.models import Activity
+
+
+def _preview(response, plan):
+    """A draft's page (« Aperçu public », for its coordination) is kept by no cache."""
+    if plan.status != Plan.Status.PUBLISHED:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_not_required
 def plan_detail(request, slug):
-    """The plan's progress, axis by axis, with filters kept in the URL."""
-    plan = selectors.published_plan_or_404(slug)
+    """The plan's progress, axis by axis, with filters kept in the URL; a draft, to its
+    coordination only, under a banner."""
+    plan = selectors.plan_for_page_or_404(slug, request.user)
     axes, progress, rollups = plan_progress(plan)
     measure_filter = MeasureFilter(
         request.GET or None, plan=plan, queryset=Measure.objects.of_plan(plan).current()
@@ -26,7 +35,7 @@ def plan_detail(request, slug):
         if status:
             shown = {pk for pk in shown if progress[pk].status == status}
     year = current_year(plan)
-    return render(
+    response = render(
         request,
         "accountability/plan_detail.html",
         {
@@ -38,13 +47,15 @@ def plan_detail(request, slug):
             "shown": shown,
             "current_year": year,
             "expenses": list(plan.expenses.all()),
+            "is_draft": plan.status != Plan.Status.PUBLISHED,
         },
     )
+    return _preview(response, plan)
 
 
 @login_not_required
 def measure_detail(request, slug, number):
-    plan = selectors.published_plan_or_404(slug)
+    plan = selectors.plan_for_page_or_404(slug, request.user)
     measure = get_object_or_404(selectors.measure_for_page(plan), number=number)
     (progress,) = measures_progress([measure])
     reports = (
@@ -55,7 +66,7 @@ def measure_detail(request, slug, number):
         .order_by("-date")
     )
     events = measure.events.public().select_related("municipality").order_by("-start")
-    return render(
+    response = render(
         request,
         "accountability/measure_detail.html",
         {
@@ -65,5 +76,7 @@ def measure_detail(request, slug, number):
             "reports": reports,
             "events": events,
             "today": timezone.localdate(),
+            "is_draft": plan.status != Plan.Status.PUBLISHED,
         },
     )
+    return _preview(response, plan)

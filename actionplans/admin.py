@@ -41,9 +41,10 @@ from actionplans.outline.views import plan_outline_view
 from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
 from actionplans.rules import PeriodLocked, locked_period_reason, period_lock_covering
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
-from common.formatting import format_hours, format_money
+from common.formatting import format_date, format_hours, format_money
 from common.responses import file_response
 from common.spreadsheets import SpreadsheetError
+from partners import roles
 from partners.models import Table
 
 
@@ -95,9 +96,14 @@ class PlanExpenseInline(PlanYearChoicesMixin, RuleBookTabularInline):
         return obj
 
 
+def _plan_names(plans):
+    return ", ".join(f"« {plan.title} »" for plan in plans)
+
+
 @admin.register(Plan)
 class PlanAdmin(HistoryAdmin):
-    list_display = ["title", "table", "start_date", "end_date", "status", "outline_link"]
+    list_display = ["title", "table", "period", "status"]  # see get_list_display
+    actions = ["publish", "unpublish", "export", "duplicate_next_cycle"]
     list_filter = ["status", ("table", ScopedRelatedFilter)]
     list_select_related = ["table"]
     search_fields = ["title", "table__name"]
@@ -125,6 +131,128 @@ class PlanAdmin(HistoryAdmin):
             _("Plan complet"),
             plan.title,
         )
+
+    def view_on_site(self, obj):
+        """« Voir sur le site » for a published plan; a draft has « Aperçu public » instead."""
+        return super().view_on_site(obj) if obj.status == Plan.Status.PUBLISHED else None
+
+    def get_list_display(self, request):
+        """Short columns, so that the list fits beside the menu at 1280 px. The last one links
+        to the plan's public page: « Voir sur le site » when it is published, « Aperçu public » for a draft the user may preview (its coordination)."""
+
+        @admin.display(description=_("site public"))
+        def public_link(plan):
+            if plan.status == Plan.Status.PUBLISHED:
+                label = _("Voir sur le site")
+            elif request.user.has_perm("actionplans.preview_plan", plan):
+                label = _("Aperçu public")
+            else:
+                return "—"
+            return format_html('<a href="{}">{}</a>', plan.get_absolute_url(), label)
+
+        columns = ["title", "period", "status", "outline_link", public_link]
+        if (
+            roles.sees_all_tables(request.user)
+            or len(roles.coordinated_table_ids(request.user)) > 1
+        ):
+            columns.insert(1, "table")  # one table's coordination knows whose plans they are
+        return columns
+
+    @admin.display(description=_("période"), ordering="start_date")
+    def period(self, plan):
+        return f"{plan.start_date.year}-{plan.end_date.year}"
+
+    def _refused(self, request, queryset, perm):
+        """The selected plans ``perm`` is refused for, reported; the action then does nothing
+        (none of the selection rather than part of it)."""
+        refused = [plan for plan in queryset if not request.user.has_perm(perm, plan)]
+        if refused:
+            self.message_user(
+                request,
+                _("Rien n'a été fait : vous ne pouvez pas modifier %(plans)s.")
+                % {"plans": _plan_names(refused)},
+                messages.ERROR,
+            )
+        return refused
+
+    def _set_status(self, request, queryset, service, done_message, already_message):
+        plans = list(queryset.select_related("table"))
+        if self._refused(request, plans, "actionplans.change_plan"):
+            return
+        with transaction.atomic():
+            changed = [plan for plan in plans if service(plan=plan, user=request.user)]
+        unchanged = [plan for plan in plans if plan not in changed]
+        if changed:
+            self.message_user(request, done_message % {"plans": _plan_names(changed)})
+        if unchanged:
+            self.message_user(
+                request, already_message % {"plans": _plan_names(unchanged)}, messages.WARNING
+            )
+
+    @admin.action(description=_("Publier les plans sélectionnés"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            services.plan_publish,
+            _("Publiés sur le site : %(plans)s."),
+            _("Déjà publiés, rien de changé : %(plans)s."),
+        )
+
+    @admin.action(
+        description=_("Dépublier les plans sélectionnés (retour au brouillon)"),
+        permissions=["change"],
+    )
+    def unpublish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            services.plan_unpublish,
+            _("Retirés du site, redevenus des brouillons : %(plans)s."),
+            _("Déjà des brouillons, rien de changé : %(plans)s."),
+        )
+
+    @admin.action(
+        description=_("Exporter les plans sélectionnés (XLSX ; plusieurs : un zip)"),
+        permissions=["view"],
+    )
+    def export(self, request, queryset):
+        plans = list(queryset.order_by("-start_date", "title"))
+        refused = [p for p in plans if not request.user.has_perm("actionplans.view_plan", p)]
+        if refused:
+            raise PermissionDenied
+        return file_response(*exports.plans_export(plans, "xlsx"))
+
+    @admin.action(
+        description=_("Dupliquer comme brouillon du prochain cycle"), permissions=["change"]
+    )
+    def duplicate_next_cycle(self, request, queryset):
+        plans = list(queryset.select_related("table"))
+        if self._refused(request, plans, "actionplans.change_plan"):
+            return None
+        with transaction.atomic():
+            created = [
+                services.plan_duplicate_next_cycle(plan=plan, user=request.user) for plan in plans
+            ]
+        for plan, new in zip(plans, created, strict=True):
+            self.message_user(
+                request,
+                _(
+                    "« %(new)s » (du %(start)s au %(end)s) est le brouillon du prochain cycle de "
+                    "« %(plan)s » : ses axes, objectifs, moyens d'action, cibles et budgets y "
+                    "sont copiés, sans activités ni dépenses réelles."
+                )
+                % {
+                    "new": new.title,
+                    "plan": plan.title,
+                    "start": format_date(new.start_date),
+                    "end": format_date(new.end_date),
+                },
+                messages.SUCCESS,
+            )
+        if len(created) == 1:
+            return redirect(reverse("admin:actionplans_plan_change", args=[created[0].pk]))
+        return None
 
     def get_urls(self):
         return [

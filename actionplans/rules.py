@@ -82,3 +82,8 @@ rules.add_perm("actionplans.delete_actualexpense", manages_table_data & expense_
 # Locks are made by submitting a report and lifted by reopening (``accountability.rules``),
 # never edited by hand; the ministry and the table read them.
 rules.add_perm("actionplans.view_periodlock", reads_table_data)
+
+# The public page of a draft plan (« Aperçu public »): shown to those who write the plan, so they
+# see it as the public will. The ministry reads drafts in the back office (``view_plan``) but a
+# draft is not yet published to anyone outside the coordination: no preview for it.
+rules.add_perm("actionplans.preview_plan", manages_table_data)

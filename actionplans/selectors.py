@@ -2,6 +2,7 @@
 
 from django.db.models import DecimalField, F, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from actionplans.models import Axis, Indicator, Measure, Objective, Plan
@@ -85,3 +86,13 @@ def measures_for_progress(queryset):
 def published_plan_or_404(slug):
     plans = Plan.objects.published().select_related("table").prefetch_related("years")
     return get_object_or_404(plans, slug=slug)
+
+
+def plan_for_page_or_404(slug, user):
+    """A published plan; or a draft, for whoever may preview it (``actionplans.preview_plan``:
+    its coordination); 404 for everyone else, as if it did not exist."""
+    plans = Plan.objects.select_related("table").prefetch_related("years")
+    plan = get_object_or_404(plans, slug=slug)
+    if plan.status != Plan.Status.PUBLISHED and not user.has_perm("actionplans.preview_plan", plan):
+        raise Http404
+    return plan

@@ -12,11 +12,12 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.forms.models import _get_foreign_key
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue, _get_foreign_key
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,6 +40,97 @@ def scoped(queryset, user, scope="for_user"):
 
 def visible_to(model, user):
     return scoped(model._default_manager.all(), user)
+
+
+def _walk(obj, path):
+    for step in path.split("__") if path else ():
+        obj = getattr(obj, step, None)
+    return obj
+
+
+def plan_id_of(obj):
+    """The id of the plan ``obj`` belongs to (a plan's own id), through its model's
+    ``plan_path``; ``None`` for an object that is no plan item, or not saved yet."""
+    path = getattr(type(obj), "plan_path", None)
+    if obj is None or obj.pk is None or path is None:
+        return None
+    if not path:
+        return obj.pk
+    *steps, last = path.split("__")
+    parent = _walk(obj, "__".join(steps))
+    return getattr(parent, f"{last}_id", None)
+
+
+def short_plan_title(title, length=50):
+    """A plan's title cut in its middle, so that plans of one table, whose titles differ only
+    by their years, stay apart: « Plan d'action pour l'accueil… en Beauce 2025-2028 »."""
+    if len(title) <= length:
+        return title
+    half = (length - 1) // 2
+    head, tail = title[:half], title[-half:]
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head.rstrip(' ,;:')}… {tail}"
+
+
+def plan_item_label(obj, with_plan):
+    """« 1.1 Accueillir les personnes… », or with its plan « Plan d'action 2022-2025 — 1.1
+    Accueillir… » when the select offers several plans' items."""
+    label = Truncator(str(obj)).chars(90)
+    if not with_plan:
+        return label
+    plan = _walk(obj, type(obj).plan_path)
+    return f"{short_plan_title(plan.title)} — {label}"
+
+
+class PlanItemChoiceIterator(ModelChoiceIterator):
+    """Reads the options once (their plan with them), then names the plan in every label
+    when they belong to more than one."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        objs = list(self.queryset)
+        path = self.queryset.model.plan_path
+        several = len({_walk(obj, path).pk for obj in objs}) > 1
+        for obj in objs:
+            value = ModelChoiceIteratorValue(self.field.prepare_value(obj), obj)
+            yield (value, plan_item_label(obj, several))
+
+
+def plan_item_choices(fields, obj=None):
+    """Selects of plan items (a model with ``plan_path`` and ``plan_order``: axes, objectives,
+    measures, plan years…) list them in plan order, labelled with their plan when they are of
+    several; editing an item of a plan (``obj``), only that plan's. A select given its own
+    labels (``label_from_instance``) is left as its admin made it."""
+    plan_id = plan_id_of(obj) if obj is not None else None
+    for field in fields.values():
+        if not isinstance(field, ModelChoiceField) or "label_from_instance" in vars(field):
+            continue
+        model = field.queryset.model
+        path, order = getattr(model, "plan_path", ""), getattr(model, "plan_order", None)
+        if not path or order is None:
+            continue
+        queryset = field.queryset.select_related(path).order_by(*order)
+        if plan_id is not None:
+            queryset = queryset.filter(**{path: plan_id})
+        field.iterator = PlanItemChoiceIterator
+        field.queryset = queryset
+
+
+def single_option_initial(fields):
+    """A required select with exactly one option starts on it (a coordinator's only table):
+    one query per select, whatever the number of options."""
+    for field in fields.values():
+        if (
+            isinstance(field, ModelChoiceField)
+            and not isinstance(field, ModelMultipleChoiceField)
+            and field.required
+            and field.initial is None
+        ):
+            options = list(field.queryset.values_list("pk", flat=True)[:2])
+            if len(options) == 1:
+                field.initial = options[0]
 
 
 class ScopedChoicesMixin:
@@ -68,6 +160,16 @@ class ScopedChoicesMixin:
 
 class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     scope = "for_user"  # the QuerySet method that says what the list shows
+
+    class Media:
+        css = {"all": ["css/admin-layout.css"]}  # buttons under long titles
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        plan_item_choices(form.base_fields, obj)
+        if obj is None:
+            single_option_initial(form.base_fields)
+        return form
 
     def has_module_permission(self, request):
         return request.user.has_perm(perm_name(self.opts, "view"))
@@ -204,6 +306,11 @@ class RuleBookInline(ScopedChoicesMixin):
     """Inlines follow their parent object: editable when the parent may be changed."""
 
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        plan_item_choices(formset.form.base_fields, obj)
+        return formset
 
     def _can_edit(self, request, obj):
         parent = obj._meta if obj is not None else self.parent_model._meta

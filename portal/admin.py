@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import perm_name
+from portal.admin_groups import grouped_app_list, without_internal
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,6 +23,15 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("portal.use_admin")
+
+    def get_app_list(self, request, app_label=None):
+        """Superusers: Django's full admin. Coordinators and the ministry: what they may open,
+        in the groups of ``portal.admin_groups``, without the internal models."""
+        if request.user.is_superuser:
+            return super().get_app_list(request, app_label)
+        if app_label is not None:
+            return without_internal(super().get_app_list(request, app_label))
+        return grouped_app_list(self._build_app_dict(request))
 
     def get_urls(self):
         # "Voir sur le site" for an object the user may view, never a guess at another's.

@@ -3,7 +3,9 @@
 Each function returns ``(filename, content_type, content)``; views and commands only wrap it.
 """
 
+import io
 import json
+import zipfile
 from decimal import Decimal
 
 import tablib
@@ -169,3 +171,15 @@ def _spreadsheet(plan, file_format):
         ]
     }
     return spreadsheet_export(tablib.Databook([measures, years]), "xlsx", number_formats=formats)
+
+
+def plans_export(plans, file_format="xlsx", lang="fr"):
+    """One plan: its own file (:func:`plan_export`). Several: a zip holding each one's."""
+    if len(plans) == 1:
+        return plan_export(plans[0], file_format, lang)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for plan in plans:
+            filename, _content_type, content = plan_export(plan, file_format, lang)
+            archive.writestr(filename, content)
+    return "plans-d-action.zip", "application/zip", buffer.getvalue()

@@ -28,6 +28,17 @@ class Indicator(models.Model):
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     table_path = "measure__objective__axis__plan__table"
+    plan_path = "measure__objective__axis__plan"
+    plan_order = [
+        "-measure__objective__axis__plan__start_date",
+        "measure__objective__axis__plan_id",
+        "measure__objective__axis__number",
+        "measure__objective__position",
+        "measure__position",
+        "measure_id",
+        "position",
+        "id",
+    ]
     objects = TableOwnedQuerySet.as_manager()
     history = History(excluded_fields=["position"])
 
@@ -63,6 +74,7 @@ class Target(models.Model):
     text = models.CharField(_("cible (texte du plan)"), max_length=500, blank=True)
 
     table_path = "indicator__measure__objective__axis__plan__table"
+    plan_path = "indicator__measure__objective__axis__plan"
     objects = TableOwnedQuerySet.as_manager()
     # On a measure's (or an indicator's) history, a target reads as a value of its indicator.
     history = History(value_of="indicator")

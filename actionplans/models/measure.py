@@ -105,6 +105,16 @@ class Measure(models.Model):
     )
 
     table_path = "objective__axis__plan__table"
+    plan_path = "objective__axis__plan"
+    plan_order = [
+        "-objective__axis__plan__start_date",
+        "objective__axis__plan_id",
+        "objective__axis__number",
+        "objective__position",
+        "objective__number",
+        "position",
+        "number",
+    ]
     objects = MeasureQuerySet.as_manager()
     history = History(excluded_fields=["position"], m2m_fields=["leads", "partners", "years"])
 
@@ -232,6 +242,12 @@ class BudgetLine(models.Model):
     )
 
     table_path = "measure__objective__axis__plan__table"
+    plan_path = "measure__objective__axis__plan"
+    plan_order = [
+        "-measure__objective__axis__plan__start_date",
+        "measure__objective__axis__plan_id",
+        "id",
+    ]
     objects = TableOwnedQuerySet.as_manager()
     history = History(money=["staff_amount", "other_amount"], hours=["staff_hours"])
 

@@ -47,6 +47,10 @@ class Plan(models.Model):
     )
 
     table_path = "table"
+    # Plan items name the way to their plan (``plan_path``) and their order in it
+    # (``plan_order``): the admin's selects show one plan's items, in that order, and name the
+    # plan when they offer several (``common.admin.plan_item_choices``).
+    plan_path = ""
     objects = PlanQuerySet.as_manager()
     history = History()
 
@@ -87,6 +91,8 @@ class PlanYear(models.Model):
     end_date = models.DateField(_("fin"))
 
     table_path = "plan__table"
+    plan_path = "plan"
+    plan_order = ["-plan__start_date", "plan_id", "number"]
     objects = TableOwnedQuerySet.as_manager()
     history = History()
 
@@ -119,6 +125,8 @@ class Axis(models.Model):
     title = models.CharField(_("titre"), max_length=500)
 
     table_path = "plan__table"
+    plan_path = "plan"
+    plan_order = ["-plan__start_date", "plan_id", "number"]
     objects = TableOwnedQuerySet.as_manager()
     history = History()
 
@@ -149,6 +157,8 @@ class Objective(models.Model):
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     table_path = "axis__plan__table"
+    plan_path = "axis__plan"
+    plan_order = ["-axis__plan__start_date", "axis__plan_id", "axis__number", "position", "number"]
     objects = TableOwnedQuerySet.as_manager()
     history = History()
 
@@ -201,6 +211,8 @@ class PlanExpense(models.Model):
     )
 
     table_path = "plan__table"
+    plan_path = "plan"
+    plan_order = ["-plan__start_date", "plan_id", "id"]
     objects = TableOwnedQuerySet.as_manager()
     history = History(money=["amount"])
 

@@ -321,6 +321,8 @@ class Outline:
             "change_url": reverse("admin:actionplans_plan_change", args=[self.plan.pk]),
             "object_label": self.plan.title,
             "media": self.model_admin.media,
+            # The grids take the whole screen: the menu stays one click away (« Accueil »).
+            "is_nav_sidebar_enabled": False,
         }
         self.request.current_app = self.model_admin.admin_site.name
         return TemplateResponse(self.request, "admin/actionplans/plan/outline.html", context)

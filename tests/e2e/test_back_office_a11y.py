@@ -23,7 +23,6 @@ from django.utils import timezone
 from pytest_django.live_server_helper import LiveServer
 
 from actionplans.models import ActualExpense, BudgetLine, Measure
-from actionplans.resources import MeasureResource
 from events.models import Registration
 from mailing.models import Message, Subscriber
 from meetings.models import (
@@ -40,6 +39,12 @@ from partners.models import Membership, Person
 from tests.builders import BEAUCE_DOCUMENT, populated_site
 from tests.e2e.axe import serious_violations
 from tests.factories import EventFactory
+
+# Each test holds a transaction (rolled back) and reads nothing in it: the module's data is
+# committed before, and the live server's thread reads it. SQLite's transactions here are
+# IMMEDIATE, so a page that writes (the spreadsheet import's dry run) is checked in its own
+# module (test_back_office_imports_a11y.py).
+pytestmark = pytest.mark.django_db
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
@@ -218,9 +223,6 @@ def back_office(browser, django_db_setup, django_db_blocker):
             url=server.url,
             world=world,
             addresses={"coordinator": _addresses(coordinator), "ministry": _addresses(ministry)},
-            measures_csv=MeasureResource()
-            .export(Measure.objects.filter(objective__axis__plan=plan))
-            .csv,
             pages=pages,
         )
         for context in contexts.values():
@@ -269,10 +271,6 @@ def _assert_no_sideways_scroll(page):
     assert scroll_width <= window_width, f"{page.url}: {scroll_width} > {window_width} {culprits}"
 
 
-# This mark makes pytest-django create the test database. The other tests read nothing from the
-# database in their own thread and hold no transaction: the live server's thread writes (an
-# import's dry run) and SQLite would refuse it while this thread held one.
-@pytest.mark.django_db
 def test_the_admin_index_is_accessible(back_office):
     page = _visit(back_office, "coordinator", reverse("admin:index"))
     assert page.get_by_role("heading", name="Gestion des tables et des plans d'action").count()
@@ -326,21 +324,6 @@ def test_the_plan_import_preview_is_accessible(back_office):
     _assert_accessible(page)
 
 
-def test_the_measure_spreadsheet_import_preview_is_accessible(back_office, tmp_path):
-    sheet = tmp_path / "moyens.csv"
-    sheet.write_text(back_office.measures_csv, encoding="utf-8")
-    page = _visit(back_office, "coordinator", reverse("admin:actionplans_measure_import"))
-    page.locator("input[type=file]").set_input_files(str(sheet))
-    page.locator("select[name=format]").select_option(label="csv")
-    page.get_by_label("Plan").select_option(index=1)
-    with page.expect_navigation():
-        page.locator("#content form [type=submit]").first.click()
-    # The step after the upload: the preview to confirm, or the rows refused and why.
-    step = page.locator("form input[name=import_file_name], #content h2:text-is('Erreurs')")
-    assert step.count(), _errors(page)
-    _assert_accessible(page)
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -388,3 +371,47 @@ def test_inline_tables_fit_1280_px_without_scrolling(back_office, label):
         ".map(box => `${box.closest('.inline-group').id}: ${box.scrollWidth} > ${box.clientWidth}`)"
     )
     assert too_wide == []
+
+
+FOCUS_RING = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const rgb = (color) => (color.match(/[\\d.]+/g) || []).slice(0, 4).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const ratio = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  let around = element.parentElement;
+  while (around && (rgb(getComputedStyle(around).backgroundColor)[3] === 0)) {
+    around = around.parentElement;
+  }
+  const background = around ? rgb(getComputedStyle(around).backgroundColor) : [255, 255, 255];
+  return {
+    what: `${element.tagName.toLowerCase()}#${element.id}.${element.className} ${(element.textContent || element.value || '').trim().slice(0, 30)}`,
+    width: parseFloat(style.outlineWidth),
+    style: style.outlineStyle,
+    contrast: ratio(rgb(style.outlineColor), background.slice(0, 3)),
+  };
+}"""
+
+
+@pytest.mark.parametrize("label", ["actionplans.measure", "partners.table"])
+def test_focus_is_visible_on_every_element_reached_by_keyboard(back_office, label):
+    """Tab through the page (header, sidebar, form, inlines, buttons): each element shows a
+    ring of at least 2 px whose colour stands 3:1 against what surrounds it."""
+    page = _visit(back_office, "coordinator", _address(back_office, "coordinator", label, "change"))
+    faint, seen = [], set()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring["what"] in seen or ring["what"].startswith("body#"):  # past the last one
+            continue
+        seen.add(ring["what"])
+        if ring["style"] == "none" or ring["width"] < 2 or ring["contrast"] < 3:
+            faint.append(ring)
+    assert len(seen) > 40
+    assert faint == []

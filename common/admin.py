@@ -6,6 +6,7 @@ Permissions are ``user.has_perm("<app>.<action>_<model>", obj)``, answered by th
 Nothing here knows a role or an app: it only asks.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
@@ -133,6 +134,49 @@ def single_option_initial(fields):
                 field.initial = options[0]
 
 
+def _innermost(widget):
+    """The input itself, under the admin's wrapper with its add and change links."""
+    while hasattr(widget, "widget"):
+        widget = widget.widget
+    return widget
+
+
+def name_inputs(form, where=None):
+    """Give each visible input of ``form`` an accessible name (``aria-label``) for the places
+    where no ``<label>`` names it: the cells of a tabular inline (``where`` is the row) and
+    the date and time boxes of a date-and-time field, which share one label."""
+    for field in form.fields.values():
+        widget = _innermost(field.widget)
+        if widget.is_hidden:
+            continue
+        name = str(field.label or "")
+        if isinstance(widget, forms.SplitDateTimeWidget):
+            parts = [(widget.widgets[0], _("date")), (widget.widgets[1], _("heure"))]
+        else:
+            parts = [(widget, None)]
+        for part, kind in parts:
+            label = f"{name}, {kind}" if kind else name
+            if where:
+                label = f"{label} ({where})"
+            part.attrs["aria-label"] = label
+
+
+class LabelledRowsFormSet:
+    """A tabular inline's formset whose inputs say their column and row to a screen reader
+    (« Montant (ligne 2) »): the column header is not their label."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        name_inputs(form, _("ligne %(number)s") % {"number": i + 1})
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        name_inputs(form, _("nouvelle ligne"))
+        return form
+
+
 class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices are what the user may see of the related model."""
 
@@ -142,7 +186,13 @@ class ScopedChoicesMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if (limit := text_max_length(db_field)) is not None:  # as in the site's forms
             kwargs.setdefault("max_length", limit)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = _innermost(formfield.widget) if formfield is not None else None
+        if isinstance(widget, forms.SplitDateTimeWidget):
+            # Its label points at neither box: each says what it holds.
+            for part, kind in ((widget.widgets[0], _("date")), (widget.widgets[1], _("heure"))):
+                part.attrs.setdefault("aria-label", f"{formfield.label}, {kind}")
+        return formfield
 
     def _scoped(self, db_field, request, kwargs):
         if "queryset" not in kwargs:
@@ -331,7 +381,9 @@ class RuleBookInline(ScopedChoicesMixin):
 
 
 class RuleBookTabularInline(RuleBookInline, admin.TabularInline):
-    pass
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (LabelledRowsFormSet, formset), {})
 
 
 class RuleBookStackedInline(RuleBookInline, admin.StackedInline):

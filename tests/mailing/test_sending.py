@@ -250,7 +250,9 @@ def test_two_thousand_subscribers_are_sent_in_batches_by_the_worker(
             page = client.get(reverse("admin:mailing_message_change", args=[message.pk]))
             text = html.unescape(page.content.decode())
             assert "Envoyés : 300 sur 2\u00a0000 · échecs : 0" in text
-            assert 'http-equiv="refresh"' in text and "Rafraîchir" in text
+            # The progress updates itself in place (no page reload under the user's hands).
+            assert 'data-refresh-every="10"' in text and "Rafraîchir" in text
+            assert 'http-equiv="refresh"' not in text
     assert batches == 2_000 // sending.BATCH_SIZE == 20
     # The first batch was enqueued by « Envoyer », each batch but the last enqueued the next.
     assert len(_enqueued(sending.send_message_batch)) == 20

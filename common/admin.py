@@ -211,9 +211,6 @@ class ScopedChoicesMixin:
 class RuleBookAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     scope = "for_user"  # the QuerySet method that says what the list shows
 
-    class Media:
-        css = {"all": ["css/admin-layout.css"]}  # buttons under long titles
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         plan_item_choices(form.base_fields, obj)

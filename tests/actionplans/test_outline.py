@@ -101,6 +101,14 @@ def test_the_plan_list_and_page_link_to_the_outline(client, coordinator_a, plan_
     assert f'href="{outline_url(plan_a)}">Plan complet</a>' in change.content.decode()
 
 
+def test_a_measure_s_page_links_to_its_place_in_the_outline(client, coordinator_a, plan_a, tree):
+    measure = MeasureFactory(objective=tree[1], number="1.1.1")
+    client.force_login(coordinator_a)
+    page = client.get(reverse("admin:actionplans_measure_change", args=[measure.pk]))
+    link = f'href="{outline_url(plan_a)}#mesure-{measure.pk}">Dans le plan complet</a>'
+    assert link in page.content.decode()
+
+
 def test_adding_an_axis_without_javascript_proposes_its_number_and_comes_back_to_it(
     client, coordinator_a, plan_a, tree
 ):

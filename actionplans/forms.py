@@ -9,6 +9,7 @@ from actionplans.imports.rows import check_size
 from actionplans.models import ActualExpense, Indicator, Plan
 from actionplans.rules import PeriodLocked, period_open_check
 from actionplans.services import indicator_targets_set
+from common.fields import site_formfield
 from common.spreadsheets import MAX_SPREADSHEET_BYTES
 
 WHOLE_PLAN_FIELD = "target_plan"
@@ -31,6 +32,7 @@ class IndicatorTargetsForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
+        formfield_callback = site_formfield
         fields = ["label", "unit", "is_cumulative", "baseline", "position"]
 
     def __init__(self, *args, **kwargs):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from actionplans.models import Indicator, Measure
 from activities.models import MAX_INDICATOR_VALUE, Activity
 from activities.selectors import reportable_measures
+from common.fields import QuebecDecimalField, site_formfield
 from common.formatting import format_date
 from common.uploads import sniff_content_type
-from common.validation import formfield_with_text_limit
 from events.models import Event
 from municipalities.models import Municipality
 
@@ -43,7 +43,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        formfield_callback = formfield_with_text_limit
+        formfield_callback = site_formfield
         fields = [
             "measure",
             "date",
@@ -63,9 +63,6 @@ class ActivityForm(forms.ModelForm):
             "participants": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "participants_immigrant": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "participants_host": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
-            "amount_spent": forms.NumberInput(
-                attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}
-            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -88,7 +85,7 @@ class ActivityForm(forms.ModelForm):
             values = {value.indicator_id: value.value for value in self.instance.values.all()}
         for indicator in self.indicators:
             label = indicator.label + (f" ({indicator.unit})" if indicator.unit else "")
-            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+            self.fields[f"indicator_{indicator.pk}"] = QuebecDecimalField(
                 label=label,
                 required=False,
                 min_value=0,
@@ -96,7 +93,6 @@ class ActivityForm(forms.ModelForm):
                 max_digits=12,
                 decimal_places=2,
                 initial=values.get(indicator.pk),
-                widget=forms.NumberInput(attrs={"min": 0, "step": "any", "inputmode": "decimal"}),
             )
         if self.measure:
             plan = self.measure.objective.axis.plan

@@ -22,6 +22,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.fields import QuebecDecimalField
 from common.history import readable_history
 from common.validation import text_max_length
 
@@ -181,7 +182,11 @@ class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices are what the user may see of the related model."""
 
     # Web addresses typed without a scheme are read as https (Django 6's default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Amounts as typed in Quebec (« 1 500,50 $ »): a number box would read « 1500,50 » as 150050.
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DecimalField: {"form_class": QuebecDecimalField},
+    }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if (limit := text_max_length(db_field)) is not None:  # as in the site's forms

@@ -36,11 +36,3 @@ def text_max_length(db_field):
     ``text_max_lengths`` (``{"description": 5000}``), or None. The site's forms and the admin
     ask here, while the database keeps text columns unbounded."""
     return getattr(db_field.model, "text_max_lengths", {}).get(db_field.name)
-
-
-def formfield_with_text_limit(db_field, **kwargs):
-    """``db_field``'s form field with its :func:`text_max_length` (a ModelForm's
-    ``Meta.formfield_callback``)."""
-    if (limit := text_max_length(db_field)) is not None:
-        kwargs.setdefault("max_length", limit)
-    return db_field.formfield(**kwargs)

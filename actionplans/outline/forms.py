@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans import services
 from actionplans.forms import WHOLE_PLAN_FIELD, indicator_form_for_years
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, Objective, PlanYear
+from common.fields import site_formfield
 
 
 class AxisForm(forms.ModelForm):
@@ -74,6 +75,7 @@ class IndicatorRowForm(forms.ModelForm):
 class BudgetLineRowForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
+        formfield_callback = site_formfield
         fields = [
             "description",
             "staff_amount",

@@ -17,6 +17,23 @@
     }
   }
   document.addEventListener("htmx:afterSettle", focusAfterSwap);
+  // htmx swaps nothing on a refusal (403, 404, 500): say so where the messages go, instead
+  // of a click that seems to do nothing.
+  document.addEventListener("htmx:responseError", function () {
+    var outline = document.getElementById("outline");
+    if (!outline) return;
+    var alert = outline.querySelector("[data-outline-refused]");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "errornote";
+      alert.setAttribute("role", "alert");
+      alert.setAttribute("tabindex", "-1");
+      alert.setAttribute("data-outline-refused", "");
+      outline.insertBefore(alert, outline.firstChild);
+    }
+    alert.textContent = outline.getAttribute("data-refused");
+    alert.focus();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector("#outline [data-outline-focus]")) focusAfterSwap();
   });

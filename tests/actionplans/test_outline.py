@@ -191,9 +191,9 @@ def test_a_measure_with_its_targets_grid_and_budget_lines_in_one_form(
                 "indicateurs-0-target_year_2": "3 capsules",
                 "indicateurs-0-target_plan": "5 capsules",
                 "lignes-0-description": "Animation",
-                "lignes-0-staff_amount": "11340",
+                "lignes-0-staff_amount": "11 339,50 $",  # as typed in Quebec
                 "lignes-0-staff_hours": "90",
-                "lignes-0-other_amount": "6000",
+                "lignes-0-other_amount": "6000.50",
                 "lignes-0-source": "pac",
                 "lignes-0-year": years[1].pk,
             },

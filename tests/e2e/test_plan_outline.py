@@ -171,3 +171,22 @@ def test_building_a_plan_without_javascript(browser, login_as, live_server, draf
 
     check_outline(page, plan)
     context.close()
+
+
+def test_with_javascript_links_out_of_the_outline_open_their_page_and_refusals_are_said(
+    browser, login_as, live_server, draft
+):
+    plan, coordinator = draft
+    context = login_as(browser, coordinator)
+    page = context.new_page()
+    page.goto(_url(live_server, plan))
+    page.get_by_role("link", name="Modifier la fiche du plan").click()
+    expect(page.locator("#id_title")).to_have_value("Plan Beauce 2022-2025")
+
+    page.goto(_url(live_server, plan) + "?ajouter=axe")
+    Plan.objects.filter(pk=plan.pk).update(table=TableFactory())  # taken away meanwhile
+    page.get_by_label("Titre", exact=True).fill("Accueil")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Cette action n'a pas été faite")
+    assert not Axis.objects.filter(plan=plan).exists()
+    context.close()

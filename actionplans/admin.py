@@ -97,7 +97,7 @@ class PlanExpenseInline(PlanYearChoicesMixin, RuleBookTabularInline):
 
 
 def _plan_names(plans):
-    return ", ".join(f"« {plan.title} »" for plan in plans)
+    return ", ".join(_("« %(title)s »") % {"title": plan.title} for plan in plans)
 
 
 @admin.register(Plan)
@@ -125,11 +125,14 @@ class PlanAdmin(HistoryAdmin):
     @admin.display(description=_("plan complet"))
     def outline_link(self, plan):
         url = reverse("admin:actionplans_plan_outline", args=[plan.pk])
+        label = _("Plan complet")
+        # The plan's title in the link's name, not in a hidden span: one placed out of the
+        # last column pushed the page sideways on a phone.
         return format_html(
-            '<a href="{}">{}<span class="visually-hidden"> : {}</span></a>',
+            '<a href="{}" aria-label="{}">{}</a>',
             url,
-            _("Plan complet"),
-            plan.title,
+            _("%(label)s : %(plan)s") % {"label": label, "plan": plan.title},
+            label,
         )
 
     def view_on_site(self, obj):
@@ -223,12 +226,11 @@ class PlanAdmin(HistoryAdmin):
             raise PermissionDenied
         return file_response(*exports.plans_export(plans, "xlsx"))
 
-    @admin.action(
-        description=_("Dupliquer comme brouillon du prochain cycle"), permissions=["change"]
-    )
+    @admin.action(description=_("Dupliquer comme brouillon du prochain cycle"), permissions=["add"])
     def duplicate_next_cycle(self, request, queryset):
+        """A new plan for each plan's table: asked as adding a plan to that table."""
         plans = list(queryset.select_related("table"))
-        if self._refused(request, plans, "actionplans.change_plan"):
+        if self._refused(request, plans, "actionplans.add_plan"):
             return None
         with transaction.atomic():
             created = [

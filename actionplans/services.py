@@ -87,7 +87,15 @@ def plan_years_sync(*, plan: Plan):
 
 
 @transaction.atomic
-def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict, reason=None):
+def _record_as(instance, reason, user):
+    """The history entry of ``instance``'s next write: its reason, and its author when the
+    caller names one (otherwise the request's, from simple_history's middleware)."""
+    instance._change_reason = reason
+    if user is not None:
+        instance._history_user = user
+
+
+def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict, reason=None, user=None):
     """Write the targets of ``indicator``: ``{PlanYear or None: "text as written"}``; ``reason``
     is the change reason their history gives (a plan revision names itself).
 
@@ -104,18 +112,18 @@ def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict, reason=N
         target = current.get(year_id)
         if not text:
             if target:
-                target._change_reason = reason
+                _record_as(target, reason, user)
                 target.delete()
             continue
         value, problems = value_in_box(text, year)
         warnings += problems
         if target is None:
             target = Target(indicator=indicator, year=year, text=text, value=value)
-            target._change_reason = reason
+            _record_as(target, reason, user)
             target.save()
         elif (target.text, target.value) != (text, value):
             target.text, target.value = text, value
-            target._change_reason = reason
+            _record_as(target, reason, user)
             target.save(update_fields=["text", "value"])
     return warnings
 
@@ -834,8 +842,8 @@ def budget_line_split(*, line: BudgetLine) -> list[BudgetLine]:
 # year and source under a locked period) and recorded in the history with its author, as an
 # admin save is.
 
-RENUMBER_REASON = "Plan renuméroté"
-MOVE_REASON = "Ordre changé"
+RENUMBER_REASON = gettext_noop("Plan renuméroté")  # read translated
+MOVE_REASON = gettext_noop("Ordre changé")
 
 
 class OutlineError(ValueError):
@@ -900,11 +908,19 @@ def indicator_save(*, indicator: Indicator, texts_by_year: dict, user) -> list:
     if indicator.pk is None and not indicator.position:
         indicator.position = indicator.measure.indicators.count()
     _checked_save(indicator, user=user)
-    return indicator_targets_set(indicator=indicator, texts_by_year=texts_by_year)
+    return indicator_targets_set(indicator=indicator, texts_by_year=texts_by_year, user=user)
 
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, user) -> None:
+    if indicator.values.exists():
+        raise OutlineError(
+            _(
+                "L'indicateur « %(indicator)s » a des valeurs déclarées dans des activités : "
+                "il ne peut pas être supprimé."
+            )
+            % {"indicator": indicator.label}
+        )
     indicator._history_user = user
     indicator.delete()
 
@@ -1053,11 +1069,16 @@ def plan_unpublish(*, plan: Plan, user) -> bool:
     return _plan_status_set(plan, Plan.Status.DRAFT, user)
 
 
+PUBLISH_REASON = gettext_noop("Publié")  # read translated
+UNPUBLISH_REASON = gettext_noop("Dépublié")
+
+
 def _plan_status_set(plan, status, user):
     if plan.status == status:
         return False
     plan.status = status
-    plan._change_reason = _("Publié") if status == Plan.Status.PUBLISHED else _("Dépublié")
+    plan._change_reason = PUBLISH_REASON if status == Plan.Status.PUBLISHED else UNPUBLISH_REASON
+    plan._history_user = user
     plan.save(update_fields=["status"])
     audit.record(f"plan.{status}", plan=plan.pk, user=getattr(user, "pk", None))
     return True
@@ -1099,6 +1120,9 @@ def plan_next_cycle_title(plan: Plan, start: date, end: date) -> str:
     return f"{plan.title} {start.year}-{end.year}"
 
 
+COPY_REASON = gettext_noop("Copié du plan du cycle précédent")  # read translated
+
+
 @transaction.atomic
 def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
     """A draft of ``plan``'s next cycle for the same table: its dates shifted by the plan's
@@ -1110,7 +1134,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
     the plan."""
     start, end, _years = plan_next_cycle_dates(plan)
     title = plan_next_cycle_title(plan, start, end)[: Plan._meta.get_field("title").max_length]
-    new = Plan.objects.create(
+    new = Plan(
         table=plan.table,
         title=title,
         slug=unique_slug(Plan, title, fallback="plan"),
@@ -1120,6 +1144,9 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
         funding_programme=plan.funding_programme,
         general_objective=plan.general_objective,
     )
+    new._history_user = user
+    new._change_reason = COPY_REASON
+    new.save()
     plan_years_sync(plan=new)
     years_by_number = {year.number: year for year in new.years.all()}
     number_of = {year.pk: year.number for year in plan.years.all()}
@@ -1129,7 +1156,9 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
 
     old_axes = list(plan.axes.order_by("number"))
     axes = bulk_create_with_history(
-        [Axis(plan=new, number=axis.number, title=axis.title) for axis in old_axes], Axis
+        [Axis(plan=new, number=axis.number, title=axis.title) for axis in old_axes],
+        Axis,
+        default_user=user,
     )
     axis_map = {old.pk: created for old, created in zip(old_axes, axes, strict=True)}
     old_objectives = list(Objective.objects.filter(axis__plan=plan).order_by("pk"))
@@ -1144,6 +1173,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             for objective in old_objectives
         ],
         Objective,
+        default_user=user,
     )
     objective_map = {old.pk: new for old, new in zip(old_objectives, objectives, strict=True)}
     old_measures = list(
@@ -1168,6 +1198,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             for measure in old_measures
         ],
         Measure,
+        default_user=user,
     )
     measure_map = {old.pk: new for old, new in zip(old_measures, measures, strict=True)}
     pairs = list(zip(old_measures, measures, strict=True))
@@ -1201,6 +1232,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             for indicator in old_indicators
         ],
         Indicator,
+        default_user=user,
     )
     bulk_create_with_history(
         [
@@ -1215,6 +1247,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             if target.year_id is None or year_of(target.year_id) is not None
         ],
         Target,
+        default_user=user,
     )
     bulk_create_with_history(
         [
@@ -1231,6 +1264,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             for line in BudgetLine.objects.filter(measure__in=measure_map).order_by("pk")
         ],
         BudgetLine,
+        default_user=user,
     )
     bulk_create_with_history(
         [
@@ -1245,6 +1279,7 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
             for expense in plan.expenses.order_by("pk")
         ],
         PlanExpense,
+        default_user=user,
     )
     audit.record("plan.duplicate", plan=plan.pk, new_plan=new.pk, user=getattr(user, "pk", None))
     return new

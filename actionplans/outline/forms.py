@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplans import services
 from actionplans.forms import WHOLE_PLAN_FIELD, indicator_form_for_years
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, Objective, PlanYear
+from common.error_summary import form_errors
 from common.fields import site_formfield
 
 
@@ -174,6 +175,17 @@ class MeasureEditor:
     def is_valid(self):
         results = [self.form.is_valid(), self.indicators.is_valid(), self.budget_lines.is_valid()]
         return all(results)
+
+    def error_list(self, anchor):
+        """Every error of the measure, its grid and its lines, each with its box's id."""
+        return form_errors(
+            self.form,
+            [
+                (_("indicateur"), _("indicateurs"), self.indicators),
+                (_("ligne budgétaire"), _("lignes budgétaires"), self.budget_lines),
+            ],
+            form_anchor=anchor,
+        )
 
     @property
     def has_errors(self):

@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from actionplans import selectors, services
 from actionplans.forms import TARGET_HELP
 from actionplans.models import Axis, Measure, Objective
 from actionplans.outline.forms import AxisForm, MeasureEditor, ObjectiveForm
+from common.error_summary import form_errors
 from common.formatting import format_number
 from partners.models import Organisation
 
@@ -54,8 +57,14 @@ class Outline:
             self._years = list(self.plan.years.all())
         return self._years
 
-    def organisations(self):
-        return Organisation.objects.of_tables([self.plan.table_id]).order_by("name")
+    def organisations(self, measure):
+        """The table's organisations, and those the measure already names (the measure's
+        admin page chooses among every organisation: a save here must not drop them)."""
+        table = Organisation.objects.of_tables([self.plan.table_id]).values("pk")
+        chosen = Q(pk__in=table)
+        if measure.pk is not None:
+            chosen |= Q(led_measures=measure) | Q(partner_measures=measure)
+        return Organisation.objects.filter(chosen).distinct().order_by("name")
 
     def _items(self, model):
         if model is Axis:
@@ -100,7 +109,7 @@ class Outline:
             measure=measure,
             plan=self.plan,
             years=self.years,
-            organisations=self.organisations(),
+            organisations=self.organisations(measure),
             data=data,
         )
 
@@ -216,25 +225,37 @@ class Outline:
             axis = services.axis_add(
                 plan=self.plan, number=data["number"], title=data["title"], user=user
             )
-            return f"axe-{axis.pk}", _("L'axe %(axis)s est ajouté.") % {"axis": axis}
+            return f"axe-{axis.pk}", _("L'axe %(number)s est ajouté : %(title)s.") % {
+                "number": axis.number,
+                "title": axis.title,
+            }
         if opened.kind == "axis":
             axis = services.axis_change(
                 axis=form.instance, number=data["number"], title=data["title"], user=user
             )
-            return f"axe-{axis.pk}", _("L'axe %(axis)s est enregistré.") % {"axis": axis}
+            return f"axe-{axis.pk}", _("L'axe %(number)s est enregistré : %(title)s.") % {
+                "number": axis.number,
+                "title": axis.title,
+            }
         if opened.kind == "objective-add":
             objective = services.objective_add(
                 axis=form.instance.axis, number=data["number"], title=data["title"], user=user
             )
-            return f"objectif-{objective.pk}", _("L'objectif %(objective)s est ajouté.") % {
-                "objective": objective
+            return f"objectif-{objective.pk}", _(
+                "L'objectif %(number)s est ajouté : %(title)s."
+            ) % {
+                "number": objective.number,
+                "title": objective.title,
             }
         if opened.kind == "objective":
             objective = services.objective_change(
                 objective=form.instance, number=data["number"], title=data["title"], user=user
             )
-            return f"objectif-{objective.pk}", _("L'objectif %(objective)s est enregistré.") % {
-                "objective": objective
+            return f"objectif-{objective.pk}", _(
+                "L'objectif %(number)s est enregistré : %(title)s."
+            ) % {
+                "number": objective.number,
+                "title": objective.title,
             }
         raise PermissionDenied
 
@@ -273,11 +294,22 @@ class Outline:
             services.objective_move(objective=item, direction=direction, user=self.user)
         else:
             services.measure_move(measure=item, direction=direction, user=self.user)
-        message = (
-            _("« %(item)s » est monté d'un rang.")
-            if direction == "up"
-            else _("« %(item)s » est descendu d'un rang.")
-        )
+        if model is Axis:  # axes are ordered by their number: the two swap numbers
+            message = (
+                _("%(item)s est monté d'un rang (les deux axes ont échangé leur numéro).")
+                if direction == "up"
+                else _("%(item)s est descendu d'un rang (les deux axes ont échangé leur numéro).")
+            )
+        else:
+            message = (
+                _(
+                    "« %(item)s » est monté d'un rang. Les numéros ne changent pas : « Renuméroter » les remet dans l'ordre."
+                )
+                if direction == "up"
+                else _(
+                    "« %(item)s » est descendu d'un rang. Les numéros ne changent pas : « Renuméroter » les remet dans l'ordre."
+                )
+            )
         messages.success(self.request, message % {"item": _label(item)})
         return self.redirect(f"{data['kind']}-{item.pk}")
 
@@ -306,6 +338,12 @@ class Outline:
                 for measure in objective.measures.all():
                     measure.target_rows = _target_rows(measure, years)
         focus = self.request.session.pop(FOCUS_KEY, "") if opened is None else ""
+        errors = []
+        if opened is not None and opened.form is not None and self.request.method == "POST":
+            if isinstance(opened.form, MeasureEditor):
+                errors = opened.form.error_list(opened.anchor)
+            else:
+                errors = form_errors(opened.form, form_anchor=opened.anchor)
         context = {
             **self.model_admin.admin_site.each_context(self.request),
             "title": _("Plan complet : %(plan)s") % {"plan": self.plan},
@@ -315,6 +353,7 @@ class Outline:
             "years": years,
             "can_edit": self.can_edit,
             "open": opened,
+            "form_errors": errors,
             "focus": focus,
             "outline_url": self.url,
             "target_help": TARGET_HELP,
@@ -331,7 +370,7 @@ class Outline:
 def _label(item):
     if isinstance(item, Axis):
         return str(item)
-    return f"{item.number} {item.title[:60]}"
+    return Truncator(f"{item.number} {item.title}").chars(70)
 
 
 def _target_rows(measure, years):

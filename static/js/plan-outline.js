@@ -3,7 +3,9 @@
 (function () {
   "use strict";
   function focusAfterSwap() {
-    var target = document.querySelector("#outline [data-outline-focus]");
+    var target =
+      document.querySelector("#outline [data-error-summary]") ||
+      document.querySelector("#outline [data-outline-focus]");
     if (!target) {
       var saved = document.querySelector("#outline [data-outline-saved]");
       if (saved) {
@@ -35,6 +37,8 @@
     alert.focus();
   });
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector("#outline [data-outline-focus]")) focusAfterSwap();
+    if (document.querySelector("#outline [data-error-summary], #outline [data-outline-focus]")) {
+      focusAfterSwap();
+    }
   });
 })();

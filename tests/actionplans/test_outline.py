@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, PeriodLock
 from tests.factories import (
+    ActivityFactory,
     AxisFactory,
     BudgetLineFactory,
     IndicatorFactory,
@@ -125,7 +126,7 @@ def test_adding_an_axis_without_javascript_proposes_its_number_and_comes_back_to
     assert response["Location"] == f"{outline_url(plan_a)}#axe-{axis.pk}"
     assert axis.history.get().history_user == coordinator_a
     page = text_of(client.get(response["Location"]))
-    assert "L'axe Axe 2 : Emploi est ajouté." in page
+    assert "L'axe 2 est ajouté : Emploi." in page
 
 
 def test_an_axis_number_taken_shows_the_form_again_with_the_error_and_saves_nothing(
@@ -233,6 +234,11 @@ def test_a_wrong_row_in_the_grid_saves_nothing(client, coordinator_a, plan_a, tr
     assert response.status_code == 200
     assert "Rien n'a été enregistré" in text_of(response)
     assert 'name="lignes-0-staff_amount"' in response.content.decode()
+    # The summary at the top of the outline names the error and links to its box.
+    summary = response.content.decode().split("data-error-summary>")[1].split("</div>")[0]
+    assert 'href="#id_lignes-0-staff_amount"' in summary
+    assert "Ligne budgétaire 1 : Ressources humaines ($)" in unescape(summary)
+    assert summary in response.content.decode().split('id="outline"')[1].split("Axe 1")[0]
     measure.refresh_from_db()
     assert measure.title == "Avant"
     assert not BudgetLine.objects.exists()
@@ -395,3 +401,78 @@ def test_renumbering_is_refused_when_an_archived_measure_holds_a_number(
         services.plan_renumber(plan=plan_a, user=coordinator_a)
     current.refresh_from_db()
     assert current.number == "1.1.5"
+
+
+def test_an_indicator_with_declared_values_is_not_deleted_and_the_row_says_why(
+    client, coordinator_a, plan_a, tree
+):
+    from activities.models import IndicatorValue
+
+    measure = MeasureFactory(objective=tree[1], number="1.1.1", title="Capsules")
+    indicator = IndicatorFactory(measure=measure, label="Capsules diffusées")
+    activity = ActivityFactory(measure=measure)
+    IndicatorValue.objects.create(activity=activity, indicator=indicator, value=2)
+    client.force_login(coordinator_a)
+    response = client.post(
+        outline_url(plan_a),
+        measure_post(
+            measure,
+            action="measure",
+            **{
+                **management("indicateurs", 1, 1),
+                **management("lignes", 0, 0),
+                "indicateurs-0-id": indicator.pk,
+                "indicateurs-0-label": indicator.label,
+                "indicateurs-0-DELETE": "on",
+                "mesure-title": "Capsules renommées",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert "a des valeurs déclarées dans des activités" in text_of(response)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    measure.refresh_from_db()
+    assert measure.title == "Capsules"
+
+
+def test_saving_a_measure_keeps_its_organisations_from_outside_the_table(
+    client, coordinator_a, plan_a, tree
+):
+    """The measure's admin page chooses among every organisation: the outline offers those
+    already named too, so that a save does not drop them."""
+    measure = MeasureFactory(objective=tree[1], number="1.1.1", title="Avant")
+    outsider = OrganisationFactory(name="Ministère de l'Emploi")
+    measure.leads.add(outsider)
+    client.force_login(coordinator_a)
+    form = text_of(client.get(outline_url(plan_a) + f"?modifier=mesure-{measure.pk}"))
+    assert "Ministère de l'Emploi" in form
+    client.post(
+        outline_url(plan_a),
+        measure_post(
+            measure,
+            action="measure",
+            **management("indicateurs", 0, 0),
+            **management("lignes", 0, 0),
+            **{"mesure-title": "Après", "mesure-leads": [outsider.pk]},
+        ),
+    )
+    measure.refresh_from_db()
+    assert measure.title == "Après"
+    assert list(measure.leads.all()) == [outsider]
+
+
+def test_moving_an_item_of_another_plan_is_not_found(client, coordinator_a, plan_a, plan_b):
+    other = MeasureFactory(
+        objective=ObjectiveFactory(axis=AxisFactory(plan=plan_b, number=1), number="1.1"),
+        number="1.1.2",
+        position=2,
+    )
+    MeasureFactory(objective=other.objective, number="1.1.1", position=1)
+    client.force_login(coordinator_a)
+    response = client.post(
+        outline_url(plan_a),
+        {"action": "move", "kind": "mesure", "item": other.pk, "direction": "up"},
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.position == 2

@@ -95,15 +95,18 @@ def test_a_refused_plan_stops_the_whole_action(client, coordinator_a, plan_a, dr
     refusing plan A alone, here), nothing is done and the plan is named."""
     import rules
 
-    original = rules.permissions.permissions["actionplans.change_plan"]
+    names = ["actionplans.change_plan", "actionplans.add_plan"]  # duplicating adds a plan
+    originals = {name: rules.permissions.permissions[name] for name in names}
     refuse_a = rules.predicate(lambda user, plan=None: plan is None or plan.pk != plan_a.pk)
-    rules.permissions.set_perm("actionplans.change_plan", refuse_a)
+    for name in names:
+        rules.permissions.set_perm(name, refuse_a)
     client.force_login(coordinator_a)
     try:
         response = act(client, "unpublish", plan_a, draft_a, follow=True)
         duplicated = act(client, "duplicate_next_cycle", plan_a, draft_a, follow=True)
     finally:
-        rules.permissions.set_perm("actionplans.change_plan", original)
+        for name, original in originals.items():
+            rules.permissions.set_perm(name, original)
     assert Plan.objects.count() == 2
     refusal = "Rien n'a été fait : vous ne pouvez pas modifier « Plan de la table A »."
     assert [str(message) for message in duplicated.context["messages"]] == [refusal]
@@ -269,3 +272,35 @@ def test_the_plan_list_queries_stay_flat(client, coordinator_a, table_a):
     before = count()
     add(18)
     assert count() == before
+
+
+def test_publishing_and_duplicating_record_their_author_and_a_reason_read_in_each_language(
+    client, coordinator_a, plan_a, draft_a
+):
+    """Called without a request (a command, the worker), the services still name the
+    author; the reasons are read in the history page's language."""
+    from actionplans.services import plan_publish
+
+    measure = measure_in(plan_a, "1.1.1")
+    TargetFactory(indicator=IndicatorFactory(measure=measure), year=plan_a.years.first())
+    plan_publish(plan=draft_a, user=coordinator_a)
+    copy = plan_duplicate_next_cycle(plan=plan_a, user=coordinator_a)
+
+    published = draft_a.history.latest()
+    assert (published.history_user, published.history_change_reason) == (coordinator_a, "Publié")
+    assert copy.history.get().history_user == coordinator_a
+    copied_records = [
+        *Measure.history.filter(objective__axis__plan=copy),
+        *Target.history.filter(indicator__measure__objective__axis__plan=copy),
+    ]
+    assert copied_records and {r.history_user for r in copied_records} == {coordinator_a}
+    client.force_login(coordinator_a)
+    history = reverse("admin:actionplans_plan_history", args=[draft_a.pk])
+    english = client.get(history.replace("/fr/", "/en/", 1)).content.decode()
+    assert "Published" in english and "Publié" not in english
+    french = client.get(history).content.decode()
+    assert "Publié" in french
+    copy_history = client.get(
+        reverse("admin:actionplans_plan_history", args=[copy.pk]).replace("/fr/", "/en/", 1)
+    ).content.decode()
+    assert "Copied from the previous cycle&#x27;s plan" in copy_history

@@ -55,11 +55,11 @@ def build_plan(page, url):
         page.get_by_role("link", name="Ajouter un axe").click()
         expect(page.get_by_label("Numéro", exact=True)).to_have_value(str(axis_number))
         page.get_by_label("Titre", exact=True).fill(axis_title)
-        _save(page, f"L'axe Axe {axis_number} : {axis_title} est ajouté.")
+        _save(page, f"L'axe {axis_number} est ajouté : {axis_title}.")
         page.get_by_role("link", name=f"Ajouter un objectif sous l'axe {axis_number}").click()
         expect(page.get_by_label("Numéro", exact=True)).to_have_value(f"{axis_number}.1")
         page.get_by_label("Titre", exact=True).fill(f"Objectif de l'axe {axis_number}")
-        _save(page, f"L'objectif {axis_number}.1 Objectif de l'axe {axis_number} est ajouté.")
+        _save(page, f"L'objectif {axis_number}.1 est ajouté : Objectif de l'axe {axis_number}.")
     for index, (_axis, objective, title, targets, staff, other) in enumerate(MEASURES):
         page.get_by_role(
             "link", name=f"Ajouter un moyen d'action sous l'objectif {objective}"

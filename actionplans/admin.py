@@ -37,6 +37,7 @@ from actionplans.models import (
     Target,
 )
 from actionplans.models.money import FundingSource
+from actionplans.outline.forms import BudgetLineRowForm
 from actionplans.outline.views import plan_outline_view
 from actionplans.resources import MeasureResource, SheetCSV, SheetXLSX
 from actionplans.rules import PeriodLocked, locked_period_reason, period_lock_covering
@@ -356,16 +357,7 @@ class IndicatorInline(RuleBookTabularInline):
 
 class BudgetLineInline(PlanYearChoicesMixin, RuleBookTabularInline):
     model = BudgetLine
-    fields = [
-        "description",
-        "staff_amount",
-        "staff_hours",
-        "other_amount",
-        "funding_source",
-        "source",
-        "year",
-        "split_link",
-    ]
+    fields = [*BudgetLineRowForm.Meta.fields, "split_link"]  # the outline's row, and the split
     readonly_fields = ["split_link"]
     empty_year_label = _("Réparti sur l'échéance")
 

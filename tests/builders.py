@@ -39,6 +39,17 @@ from tests.factories import (
 )
 
 
+def management(prefix, total, initial):
+    """A formset's management form as a browser posts it: ``total`` rows, ``initial`` of
+    them existing objects."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
 def plan_with_measures(*, table=None, measures=6, slug=None, **plan_kwargs):
     """A published plan with 2 axes, measures spread over 2 objectives each, with leads,
     partners, schedule, a budget line, an indicator and a target per year."""

@@ -2,19 +2,11 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Target
+from tests.builders import management
 from tests.factories import BudgetLineFactory, IndicatorFactory
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
-
-
-def management(prefix, total, initial):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def measure_form(measure, **extra):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, PeriodLock
+from tests.builders import management
 from tests.factories import (
     ActivityFactory,
     AxisFactory,
@@ -32,15 +33,6 @@ def text_of(response):
     """The page's text, tags and repeated spaces removed."""
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
     return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
-
-
-def management(prefix, total, initial):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def measure_post(objective_or_measure, *, action="measure-add", **extra):

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Registration
+from tests.builders import management
 from tests.factories import EventFactory, coordinator_of
 
 pytestmark = pytest.mark.django_db
@@ -44,15 +45,6 @@ def held(table_a):
             created_at=datetime(2025, 1, day, 9, tzinfo=MONTREAL),
         )
     return event
-
-
-def management(prefix, total, initial):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def event_form(event):

@@ -44,6 +44,7 @@ from actionplans.rules import PeriodLocked, locked_period_reason, period_lock_co
 from common.admin import HistoryAdmin, RuleBookTabularInline, ScopedRelatedFilter
 from common.formatting import format_date, format_hours, format_money
 from common.responses import file_response
+from common.slugs import unique_slug
 from common.spreadsheets import SpreadsheetError
 from partners import roles
 from partners.models import Table
@@ -118,6 +119,22 @@ class PlanAdmin(HistoryAdmin):
         (_("Période et financement"), {"fields": ["start_date", "end_date", "funding_programme"]}),
         (_("Orientation"), {"fields": ["general_objective"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The address's identifier may be left empty (without JavaScript nothing fills it):
+        the title's, made unique, is then taken."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+            form.base_fields["slug"].help_text = _(
+                "L'adresse de la page publique du plan ; laissé vide, il est tiré du titre."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = unique_slug(Plan, obj.title, fallback="plan")
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

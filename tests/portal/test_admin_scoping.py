@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Plan
+from tests.builders import management
 from tests.factories import EventFactory, IndicatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +139,9 @@ def test_forged_post_cannot_move_a_plan_to_another_table(client, coordinator_a, 
             "end_date": "2028-03-31",
             "funding_programme": "PAC",
             "general_objective": "",
-            **inline_management("years"),
-            **inline_management("axes"),
-            **inline_management("expenses"),
+            **management("years", 0, 0),
+            **management("axes", 0, 0),
+            **management("expenses", 0, 0),
         },
     )
     assert response.status_code == 200
@@ -148,13 +149,26 @@ def test_forged_post_cannot_move_a_plan_to_another_table(client, coordinator_a, 
     assert not Plan.objects.filter(slug="plan-forge").exists()
 
 
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
+def test_a_plan_added_without_an_identifier_takes_its_title_s(client, coordinator_a, plan_a):
+    """Without JavaScript nothing fills the identifier from the title: the save does."""
+    client.force_login(coordinator_a)
+    data = {
+        "table": plan_a.table_id,
+        "title": "Plan d'action 2025-2028",
+        "slug": "",
+        "status": "draft",
+        "start_date": "2025-04-01",
+        "end_date": "2028-03-31",
+        "funding_programme": "PAC",
+        "general_objective": "",
+        **management("years", 0, 0),
+        **management("axes", 0, 0),
+        **management("expenses", 0, 0),
     }
+    client.post(reverse("admin:actionplans_plan_add"), data)
+    client.post(reverse("admin:actionplans_plan_add"), data)
+    slugs = set(Plan.objects.filter(title="Plan d'action 2025-2028").values_list("slug", flat=True))
+    assert slugs == {"plan-daction-2025-2028", "plan-daction-2025-2028-2"}
 
 
 def test_coordinator_creates_a_plan_for_their_table_and_gets_its_years(
@@ -172,11 +186,11 @@ def test_coordinator_creates_a_plan_for_their_table_and_gets_its_years(
             "end_date": "2028-03-31",
             "funding_programme": "PAC",
             "general_objective": "",
-            **inline_management("years"),
-            **inline_management("axes", total=1),
+            **management("years", 0, 0),
+            **management("axes", 1, 0),
             "axes-0-number": "1",
             "axes-0-title": "Accompagner les personnes immigrantes",
-            **inline_management("expenses"),
+            **management("expenses", 0, 0),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -200,9 +214,9 @@ def test_plan_dates_in_the_wrong_order_get_a_french_message(client, coordinator_
             "status": "draft",
             "start_date": "2025-04-01",
             "end_date": "2022-03-31",
-            **inline_management("years"),
-            **inline_management("axes"),
-            **inline_management("expenses"),
+            **management("years", 0, 0),
+            **management("axes", 0, 0),
+            **management("expenses", 0, 0),
         },
     )
     assert "La fin du plan doit suivre son début." in response.content.decode()

@@ -86,7 +86,6 @@ def plan_years_sync(*, plan: Plan):
             year.delete()
 
 
-@transaction.atomic
 def _record_as(instance, reason, user):
     """The history entry of ``instance``'s next write: its reason, and its author when the
     caller names one (otherwise the request's, from simple_history's middleware)."""
@@ -95,6 +94,7 @@ def _record_as(instance, reason, user):
         instance._history_user = user
 
 
+@transaction.atomic
 def indicator_targets_set(*, indicator: Indicator, texts_by_year: dict, reason=None, user=None):
     """Write the targets of ``indicator``: ``{PlanYear or None: "text as written"}``; ``reason``
     is the change reason their history gives (a plan revision names itself).

@@ -76,6 +76,9 @@ def test_a_refused_change_form_puts_its_error_summary_first(
 
     summary = page.locator("[data-error-summary]")
     assert summary.get_by_role("heading", name="Le formulaire contient 2 erreurs").is_visible()
+    # Django's « Corrigez les erreurs ci-dessous » is not said a second time under it.
+    assert page.locator("p.errornote").count() == 1
+    assert not page.locator("p.errornote").is_visible()
     if javascript:
         page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
         # The summary itself (the inline rows' labels are the back office sweep's).

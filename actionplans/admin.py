@@ -270,6 +270,16 @@ class PlanAdmin(HistoryAdmin):
                 },
                 messages.SUCCESS,
             )
+            if overlapping := list(selectors.plans_overlapping(new)):
+                self.message_user(
+                    request,
+                    _(
+                        "Attention : la table a déjà un plan sur cette période, %(plans)s. "
+                        "Supprimez le brouillon en trop s'il fait double emploi."
+                    )
+                    % {"plans": _plan_names(overlapping)},
+                    messages.WARNING,
+                )
         if len(created) == 1:
             return redirect(reverse("admin:actionplans_plan_change", args=[created[0].pk]))
         return None

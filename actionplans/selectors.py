@@ -96,3 +96,30 @@ def plan_for_page_or_404(slug, user):
     if plan.status != Plan.Status.PUBLISHED and not user.has_perm("actionplans.preview_plan", plan):
         raise Http404
     return plan
+
+
+def plan_renumbering(plan: Plan):
+    """What « Renuméroter » gives each item from the plan's current order: ``[(item, number)]``
+    for its axes (1..n), objectives (a.b) and current measures (a.b.c), in plan order."""
+    numbered = []
+    for axis_number, axis in enumerate(plan.axes.order_by("number"), start=1):
+        numbered.append((axis, axis_number))
+        objectives = axis.objectives.order_by("position", "id")
+        for objective_index, objective in enumerate(objectives, start=1):
+            objective_number = f"{axis_number}.{objective_index}"
+            numbered.append((objective, objective_number))
+            current = objective.measures.current().order_by("position", "id")
+            for measure_index, measure in enumerate(current, start=1):
+                numbered.append((measure, f"{objective_number}.{measure_index}"))
+    return numbered
+
+
+def plans_overlapping(plan: Plan):
+    """The table's other plans whose period meets ``plan``'s."""
+    return (
+        Plan.objects.filter(
+            table_id=plan.table_id, start_date__lte=plan.end_date, end_date__gte=plan.start_date
+        )
+        .exclude(pk=plan.pk)
+        .order_by("start_date")
+    )

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans import services
 from actionplans.forms import WHOLE_PLAN_FIELD, indicator_form_for_years
+from actionplans.imports.organisations import fold
 from actionplans.models import Axis, BudgetLine, Indicator, Measure, Objective, PlanYear
+from common.admin import name_inputs
 from common.error_summary import form_errors
 from common.fields import site_formfield
 
@@ -53,24 +55,17 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leads"].queryset = organisations
-        self.fields["partners"].queryset = organisations
+        # In French alphabetical order (« Cégep » before « Conseil »), read once for both lists.
+        names = [(org.pk, str(org)) for org in sorted(organisations, key=lambda o: fold(o.name))]
+        for name in ("leads", "partners"):
+            self.fields[name].queryset = organisations
+            self.fields[name].choices = names
         self.fields["years"].queryset = PlanYear.objects.filter(pk__in=[y.pk for y in years])
         self.fields["years"].choices = [(year.pk, str(year)) for year in years]
 
 
-def _row_labels(form, row):
-    """Each box of a grid row is named by its column and its row (« Cible an 2, indicateur
-    1 »): a screen reader reads one input at a time."""
-    form.row_label = row
-    for field in form.fields.values():
-        field.widget.attrs["aria-label"] = f"{field.label}, {row}"
-
-
 class IndicatorRowForm(forms.ModelForm):
-    def __init__(self, *args, row_label="", **kwargs):
-        super().__init__(*args, **kwargs)
-        _row_labels(self, row_label)
+    pass
 
 
 class BudgetLineRowForm(forms.ModelForm):
@@ -87,17 +82,19 @@ class BudgetLineRowForm(forms.ModelForm):
             "year",
         ]
 
-    def __init__(self, *args, row_label="", plan_years=(), **kwargs):
+    def __init__(self, *args, plan_years=(), **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["year"]
         field.queryset = PlanYear.objects.filter(pk__in=[year.pk for year in plan_years])
         field.choices = [("", _("Réparti sur l'échéance"))] + [
             (year.pk, str(year)) for year in plan_years
         ]
-        _row_labels(self, row_label)
 
 
 class RowsFormSet(forms.BaseInlineFormSet):
+    """A grid's rows, each box named by its column and its row for screen readers
+    (« Cible an 2 (indicateur 1) »), as the admin's inlines are (``common.admin.name_inputs``)."""
+
     row_label = _("ligne %(number)s")
     new_row_label = _("nouvelle ligne")
 
@@ -107,10 +104,6 @@ class RowsFormSet(forms.BaseInlineFormSet):
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        initial = index is not None and index < self.initial_form_count()
-        kwargs["row_label"] = (
-            self.row_label % {"number": index + 1} if initial else self.new_row_label
-        )
         if issubclass(self.form, BudgetLineRowForm):
             kwargs["plan_years"] = self.plan_years
         return kwargs
@@ -119,7 +112,8 @@ class RowsFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Supprimer")
-            form.fields["DELETE"].widget.attrs["aria-label"] = f"{_('Supprimer')}, {form.row_label}"
+        initial = index is not None and index < self.initial_form_count()
+        name_inputs(form, self.row_label % {"number": index + 1} if initial else self.new_row_label)
 
 
 class IndicatorRows(RowsFormSet):

@@ -344,8 +344,16 @@ class Outline:
                 errors = opened.form.error_list(opened.anchor)
             else:
                 errors = form_errors(opened.form, form_anchor=opened.anchor)
+        renumbering = []
+        if opened is not None and opened.kind == "renumber":
+            renumbering = [
+                (item, number)
+                for item, number in selectors.plan_renumbering(self.plan)
+                if item.number != number
+            ]
         context = {
             **self.model_admin.admin_site.each_context(self.request),
+            "renumbering": renumbering,
             "title": _("Plan complet : %(plan)s") % {"plan": self.plan},
             "opts": self.model_admin.opts,
             "plan": self.plan,

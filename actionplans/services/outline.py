@@ -14,6 +14,7 @@ from actionplans.models import (
     Objective,
     Plan,
 )
+from actionplans.selectors import plan_renumbering
 from actionplans.services.locks import plan_rows_lock
 from actionplans.services.targets import indicator_targets_set
 from common import audit
@@ -194,18 +195,13 @@ def plan_renumber(*, plan: Plan, user) -> int:
     measure holds a number the plan's current measures would take. Returns how many items
     changed number."""
     plan_rows_lock([plan.pk])
-    axes = list(plan.axes.order_by("number"))
-    objectives, objective_numbers = [], []
-    measures, measure_numbers = [], []
-    for axis_number, axis in enumerate(axes, start=1):
-        for objective_index, objective in enumerate(axis.objectives.order_by("position", "id"), 1):
-            objective_number = f"{axis_number}.{objective_index}"
-            objectives.append(objective)
-            objective_numbers.append(objective_number)
-            current = objective.measures.current().order_by("position", "id")
-            for measure_index, measure in enumerate(current, start=1):
-                measures.append(measure)
-                measure_numbers.append(f"{objective_number}.{measure_index}")
+    numbered = plan_renumbering(plan)
+    by_model = {model: ([], []) for model in (Axis, Objective, Measure)}
+    for item, number in numbered:
+        items, numbers = by_model[type(item)]
+        items.append(item)
+        numbers.append(number)
+    measure_numbers = by_model[Measure][1]
     archived = set(Measure.objects.of_plan(plan).archived().values_list("number", flat=True))
     if taken := sorted(archived & set(measure_numbers)):
         raise OutlineError(
@@ -215,16 +211,8 @@ def plan_renumber(*, plan: Plan, user) -> int:
             )
             % {"numbers": ", ".join(taken)}
         )
-    changed = sum(
-        item.number != number
-        for item, number in [
-            *zip(axes, range(1, len(axes) + 1), strict=True),
-            *zip(objectives, objective_numbers, strict=True),
-            *zip(measures, measure_numbers, strict=True),
-        ]
-    )
-    _numbers_set(Axis, axes, list(range(1, len(axes) + 1)), user=user, reason=RENUMBER_REASON)
-    _numbers_set(Objective, objectives, objective_numbers, user=user, reason=RENUMBER_REASON)
-    _numbers_set(Measure, measures, measure_numbers, user=user, reason=RENUMBER_REASON)
+    changed = sum(item.number != number for item, number in numbered)
+    for model, (items, numbers) in by_model.items():
+        _numbers_set(model, items, numbers, user=user, reason=RENUMBER_REASON)
     audit.record("plan.renumber", plan=plan.pk, table=plan.table_id, changed=changed)
     return changed

@@ -168,7 +168,7 @@ def test_a_measure_with_its_targets_grid_and_budget_lines_in_one_form(
     client.force_login(coordinator_a)
     form = client.get(outline_url(plan_a) + f"?ajouter=mesure-{objective.pk}").content.decode()
     assert "CJE Beauce" in form and "Organisme d'une autre table" not in form
-    assert 'aria-label="Cible an 2, nouvel indicateur"' in form
+    assert 'aria-label="Cible an 2 (nouvel indicateur)"' in form
 
     response = client.post(
         outline_url(plan_a),
@@ -253,12 +253,15 @@ def test_moving_and_renumbering(client, coordinator_a, plan_a, tree):
 
     confirm = text_of(client.get(outline_url(plan_a) + "?renumeroter=1"))
     assert "Renuméroter le plan dans son ordre actuel" in confirm
+    assert "2 numéros changeraient : 1.1.2 → 1.1.1 Second 1.1.1 → 1.1.2 Premier" in confirm
     client.post(outline_url(plan_a), {"action": "renumber"})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (second.number, first.number) == ("1.1.1", "1.1.2")
     assert second.history.latest().history_change_reason == "Plan renuméroté"
     assert second.history.latest().history_user == coordinator_a
+    again = text_of(client.get(outline_url(plan_a) + "?renumeroter=1"))
+    assert "Les numéros suivent déjà l'ordre du plan : rien ne changerait." in again
 
 
 def test_the_ministry_reads_the_outline_without_any_form_and_cannot_post(

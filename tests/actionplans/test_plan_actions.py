@@ -304,3 +304,16 @@ def test_publishing_and_duplicating_record_their_author_and_a_reason_read_in_eac
         reverse("admin:actionplans_plan_history", args=[copy.pk]).replace("/fr/", "/en/", 1)
     ).content.decode()
     assert "Copied from the previous cycle&#x27;s plan" in copy_history
+
+
+def test_duplicating_twice_warns_that_the_period_already_has_a_plan(client, coordinator_a, plan_a):
+    client.force_login(coordinator_a)
+    act(client, "duplicate_next_cycle", plan_a)
+    first_copy = Plan.objects.exclude(pk=plan_a.pk).get()
+    response = act(client, "duplicate_next_cycle", plan_a, follow=True)
+    warning = [m for m in shown_messages(response) if m.startswith("Attention")]
+    assert warning == [
+        f"Attention : la table a déjà un plan sur cette période, « {first_copy.title} ». "
+        "Supprimez le brouillon en trop s'il fait double emploi."
+    ]
+    assert Plan.objects.count() == 3  # made anyway: the coordinator decides

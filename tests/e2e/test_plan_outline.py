@@ -83,12 +83,12 @@ def build_plan(page, url, javascript):
             page.get_by_role("group", name="Échéance (années du plan)").get_by_label(
                 re.compile(f"^An {year} ")
             ).check()
-        page.get_by_label("Indicateur, nouvel indicateur").fill("Réalisations")
+        page.get_by_label("Indicateur (nouvel indicateur)").fill("Réalisations")
         for year, text in enumerate(targets, start=1):
-            page.get_by_label(f"Cible an {year}, nouvel indicateur").fill(text)
-        page.get_by_label("Description, nouvelle ligne budgétaire").fill("Animation")
-        page.get_by_label("Ressources humaines ($), nouvelle ligne budgétaire").fill(staff)
-        page.get_by_label("Autres dépenses ($), nouvelle ligne budgétaire").fill(other)
+            page.get_by_label(f"Cible an {year} (nouvel indicateur)").fill(text)
+        page.get_by_label("Description (nouvelle ligne budgétaire)").fill("Animation")
+        page.get_by_label("Ressources humaines ($) (nouvelle ligne budgétaire)").fill(staff)
+        page.get_by_label("Autres dépenses ($) (nouvelle ligne budgétaire)").fill(other)
         number_text = number.input_value()
         _save(page, f"Le moyen d'action {number_text} est ajouté.")
 
@@ -159,7 +159,7 @@ def test_building_a_plan_with_javascript_without_reload_or_csp_violation(
     axe_page = axe_context.new_page()
     measure = Measure.objects.get(number="1.1.1", objective__axis__plan=plan)
     axe_page.goto(_url(live_server, plan) + f"?modifier=mesure-{measure.pk}#mesure-{measure.pk}")
-    expect(axe_page.get_by_label("Cible an 1, indicateur 1")).to_have_value("2 capsules")
+    expect(axe_page.get_by_label("Cible an 1 (indicateur 1)")).to_have_value("2 capsules")
     assert serious_violations(axe_page) == []
     axe_page.goto(_url(live_server, plan))
     assert serious_violations(axe_page) == []

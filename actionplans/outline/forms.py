@@ -102,6 +102,14 @@ class RowsFormSet(forms.BaseInlineFormSet):
         self.plan_years = plan_years
         super().__init__(*args, **kwargs)
 
+    def removed(self):
+        """The existing rows ticked « Supprimer »."""
+        return [form.instance for form in self.deleted_forms if form.instance.pk]
+
+    def written(self):
+        """The rows to save: changed or new, not ticked « Supprimer »."""
+        return [f for f in self.forms if f not in self.deleted_forms and f.has_changed()]
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if issubclass(self.form, BudgetLineRowForm):
@@ -203,12 +211,9 @@ class MeasureEditor:
             services.measure_add(measure=measure, user=user, **links)
         else:
             services.measure_change(measure=measure, user=user, **links)
-        for form in self.indicators.deleted_forms:
-            if form.instance.pk:
-                services.indicator_delete(indicator=form.instance, user=user)
-        for form in self.indicators.forms:
-            if form in self.indicators.deleted_forms or not form.has_changed():
-                continue
+        for indicator in self.indicators.removed():
+            services.indicator_delete(indicator=indicator, user=user)
+        for form in self.indicators.written():
             indicator = form.save(commit=False)
             indicator.measure = measure
             texts = {
@@ -222,12 +227,9 @@ class MeasureEditor:
                     indicator=indicator, texts_by_year=texts, user=user
                 )
             ]
-        for form in self.budget_lines.deleted_forms:
-            if form.instance.pk:
-                services.budget_line_delete(line=form.instance, user=user)
-        for form in self.budget_lines.forms:
-            if form in self.budget_lines.deleted_forms or not form.has_changed():
-                continue
+        for line in self.budget_lines.removed():
+            services.budget_line_delete(line=line, user=user)
+        for form in self.budget_lines.written():
             line = form.save(commit=False)
             line.measure = measure
             services.budget_line_save(line=line, user=user)

@@ -14,7 +14,7 @@ from partners import roles
 from partners.models import Committee, Table
 from portal import health
 from portal.dashboard import dashboard_for
-from portal.selectors import table_for_page, tables_for_home
+from portal.selectors import home_page, table_for_page
 
 
 @login_not_required
@@ -29,7 +29,7 @@ def healthz(request):
 
 @login_not_required
 def home(request):
-    return render(request, "portal/home.html", {"tables": tables_for_home()})
+    return render(request, "portal/home.html", home_page())
 
 
 @login_required

@@ -27,3 +27,12 @@ def fr(value):
     if (get_language() or "fr").startswith("fr"):
         return conditional_escape(value)
     return format_html('<span lang="fr">{}</span>', value)
+
+
+@register.simple_tag
+def fr_lang():
+    """`` lang="fr"`` on an element holding French content (a kit's texts) on a page in another
+    language; nothing on French pages."""
+    if (get_language() or "fr").startswith("fr"):
+        return ""
+    return format_html(' lang="fr"')

@@ -3,6 +3,7 @@
 from django import template
 from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -35,4 +36,4 @@ def fr_lang():
     language; nothing on French pages."""
     if (get_language() or "fr").startswith("fr"):
         return ""
-    return format_html(' lang="fr"')
+    return mark_safe(' lang="fr"')

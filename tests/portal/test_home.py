@@ -78,9 +78,7 @@ def test_the_next_five_public_events_across_tables(client):
     page = client.get("/fr/").content.decode()
     band = text_of(page[page.index('id="next-events"') : page.index("Tout le calendrier")])
 
-    assert re.findall(r"Rencontre \w+", band) == [
-        f"Rencontre {day}" for day in range(5)
-    ]
+    assert re.findall(r"Rencontre \w+", band) == [f"Rencontre {day}" for day in range(5)]
     assert "Salle" in band
 
 

@@ -114,4 +114,6 @@ def test_every_public_page_type_has_no_violation_and_no_sideways_scroll(browser,
                 context.close()
     print(f"\n{checked} pages checked in {time.monotonic() - started:.0f} s")
     assert message_seen, "the login message was not shown: the flash messages went unchecked"
-    assert failures == {}
+    assert not failures, "\n".join(
+        f"{where}: {problem}" for where, problems in failures.items() for problem in problems
+    )

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from accountability.filters import MeasureFilter
 from accountability.progress import current_year, measures_progress, plan_progress
 from actionplans import selectors
+from actionplans.budget import tree_budget
 from actionplans.models import Measure, Plan
 from activities.models import Activity
 
@@ -35,6 +36,8 @@ def plan_detail(request, slug):
         if status:
             shown = {pk for pk in shown if progress[pk].status == status}
     year = current_year(plan)
+    expenses = list(plan.expenses.all())
+    budget, outside_budget = tree_budget(axes, expenses)
     response = render(
         request,
         "accountability/plan_detail.html",
@@ -46,11 +49,28 @@ def plan_detail(request, slug):
             "filter": measure_filter,
             "shown": shown,
             "current_year": year,
-            "expenses": list(plan.expenses.all()),
+            "expenses": expenses,
+            "budget": budget,
+            "outside_budget": outside_budget,
+            "shown_objectives": _holding(shown, "objectives", axes),
+            "shown_axes": _holding(shown, "axes", axes),
             "is_draft": plan.status != Plan.Status.PUBLISHED,
         },
     )
     return _preview(response, plan)
+
+
+def _holding(shown, level, axes):
+    """The pks of the axes or objectives holding a measure the filters show (``None``: no
+    filter, all of them show)."""
+    if shown is None:
+        return None
+    holding = set()
+    for axis in axes:
+        for objective in axis.objectives.all():
+            if any(measure.pk in shown for measure in objective.measures.all()):
+                holding.add(objective.pk if level == "objectives" else axis.pk)
+    return holding
 
 
 @login_not_required
@@ -66,6 +86,8 @@ def measure_detail(request, slug, number):
         .order_by("-date")
     )
     events = measure.events.public().select_related("municipality").order_by("-start")
+    years = {year.pk: year for year in plan.years.all()}
+    budget_lines = [(line, years.get(line.year_id)) for line in measure.budget_lines.all()]
     response = render(
         request,
         "accountability/measure_detail.html",
@@ -75,6 +97,7 @@ def measure_detail(request, slug, number):
             "progress": progress,
             "reports": reports,
             "events": events,
+            "budget_lines": budget_lines,
             "today": timezone.localdate(),
             "is_draft": plan.status != Plan.Status.PUBLISHED,
         },

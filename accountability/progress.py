@@ -55,12 +55,30 @@ class YearProgress:
 
 
 @dataclass
+class Headline:
+    """What an indicator's one-line summary says: the actual against the current year's
+    target when that year has one (a number, or only words as the plan wrote them), else
+    against the whole plan's."""
+
+    actual: Decimal
+    target: Decimal | None
+    target_text: str
+    this_year: bool
+
+    @property
+    def percent(self):
+        ratio = _ratio(self.actual, self.target)
+        return None if ratio is None else int(ratio * 100)
+
+
+@dataclass
 class IndicatorProgress:
     indicator: object
     years: list
     plan_target: Decimal | None
     plan_target_text: str
     total_actual: Decimal
+    current: YearProgress | None = None  # the plan year today falls in, if the plan runs
 
     @property
     def total_target(self):
@@ -74,6 +92,27 @@ class IndicatorProgress:
     @property
     def ratio(self):
         return _ratio(self.total_actual, self.total_target)
+
+    @property
+    def headline(self):
+        """The one-line summary of the measure cards. A year whose target is only words shows
+        its words, never the actual against another year's number."""
+        current = self.current
+        if current is not None and (current.target is not None or current.target_text):
+            return Headline(current.actual, current.target, current.target_text, this_year=True)
+        return self.whole_headline
+
+    @property
+    def whole_headline(self):
+        """The whole plan's actual against its target: the plan's own, else the years'."""
+        if self.plan_target is None and not self.plan_target_text:
+            worded = [year for year in self.years if year.target is None and year.target_text]
+            if worded:  # some years have only words: the last year's words say it
+                texts = [year.target_text for year in self.years if year.target_text]
+                return Headline(self.total_actual, None, texts[-1], this_year=False)
+        return Headline(
+            self.total_actual, self.total_target, self.plan_target_text, this_year=False
+        )
 
     @property
     def percent(self):
@@ -139,7 +178,7 @@ def aggregate_values(values, cumulative):
     return max(values, key=lambda pair: pair[0])[1]
 
 
-def indicator_progress(indicator, years, values):
+def indicator_progress(indicator, years, values, today=None):
     by_year = defaultdict(list)
     for day, value in values:
         year = _year_of(day, years)
@@ -156,12 +195,14 @@ def indicator_progress(indicator, years, values):
         for year in years
     ]
     whole = targets.get(None)
+    running = _year_of(today, years) if today else None
     return IndicatorProgress(
         indicator=indicator,
         years=year_progress,
         plan_target=whole.value if whole else None,
         plan_target_text=whole.text if whole else "",
         total_actual=aggregate_values(values, indicator.is_cumulative),
+        current=next((item for item in year_progress if item.year == running), None),
     )
 
 
@@ -190,7 +231,7 @@ def measure_progress(measure, years, values, counts, today):
     progress = MeasureProgress(
         measure=measure,
         indicators=[
-            indicator_progress(indicator, years, values[indicator.pk])
+            indicator_progress(indicator, years, values[indicator.pk], today)
             for indicator in measure.indicators.all()
         ],
         reports=counts.get(measure.pk, 0),
@@ -218,7 +259,8 @@ def _report_counts(reports):
 
 
 def plan_progress(plan, today=None, axes=None):
-    """``(axes, {measure pk: MeasureProgress}, {"objectives"/"axes": {pk: Rollup}})``.
+    """``(axes, {measure pk: MeasureProgress}, {"objectives"/"axes": {pk: Rollup}, "plan":
+    Rollup})``.
 
     ``axes`` is the plan tree of :func:`~actionplans.selectors.plan_tree`, fetched if not given.
     """
@@ -228,6 +270,7 @@ def plan_progress(plan, today=None, axes=None):
     values = approved_values(indicator__measure__objective__axis__plan=plan)
     counts = _report_counts(Activity.objects.approved().of_plan(plan))
     measures, objective_rollups, axis_rollups = {}, {}, {}
+    plan_rollup = Rollup()
     for axis in axes:
         axis_rollup = axis_rollups[axis.pk] = Rollup()
         for objective in axis.objectives.all():
@@ -237,7 +280,9 @@ def plan_progress(plan, today=None, axes=None):
                 measures[measure.pk] = progress
                 objective_rollup.measures.append(progress)
                 axis_rollup.measures.append(progress)
-    return axes, measures, {"objectives": objective_rollups, "axes": axis_rollups}
+                plan_rollup.measures.append(progress)
+    rollups = {"objectives": objective_rollups, "axes": axis_rollups, "plan": plan_rollup}
+    return axes, measures, rollups
 
 
 def measures_progress(measures, today=None):

@@ -154,3 +154,18 @@ def plan_budgets(plans, *, spent_between=None):
 
 def plan_budget(plan, *, spent_between=None):
     return plan_budgets([plan], spent_between=spent_between)[plan.pk]
+
+
+def tree_budget(axes, expenses):
+    """``(PAC request, outside the PAC request)``: the money planned in a plan's tree (the axes
+    of :func:`~actionplans.selectors.plan_tree`, budget lines prefetched) and its plan-level
+    ``expenses``, read from what is in hand: no query."""
+    request, outside = ZERO, ZERO
+    for axis in axes:
+        for objective in axis.objectives.all():
+            for measure in objective.measures.all():
+                if measure.outside_pac:
+                    outside += measure.budget_total
+                else:
+                    request += measure.budget_total
+    return request + sum((expense.amount for expense in expenses), ZERO), outside

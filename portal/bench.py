@@ -833,9 +833,9 @@ def run_feed(server, *, events=10_000, out=print):
     first = bench_http.fetch(server.base, path)
     row("Première requête", first)
     validator = bench_http.conditional_headers(first[1])
-    named = " et ".join(validator) or "sans validateur : ni ETag ni Last-Modified reçu"
+    named = " et ".join(validator) or "aucun validateur reçu"
     repeat = bench_http.fetch(server.base, path, headers=validator)
-    row(f"Même requête ({named})", repeat, f"objectif 304 : {goal_text(repeat[0] == 304)}")
+    row(f"La même ({named})", repeat, f"objectif 304 : {goal_text(repeat[0] == 304)}")
     # One event changed as the admin's form saves it, with the shared cache gunicorn reads in
     # case what invalidates the feed is kept there.
     with override_settings(CACHES=bench_http.DATABASE_CACHE):
@@ -847,7 +847,7 @@ def run_feed(server, *, events=10_000, out=print):
     served = changed[0] == 200 and "(modifié)" in unfolded
     met = served and changed[3] <= MAX_CHANGED_FEED_MS
     row(
-        "Après la modification d'un événement",
+        "Après un événement modifié",
         changed,
         f"objectif ≤ {MAX_CHANGED_FEED_MS} ms, modification servie : {goal_text(met)}"
         + ("" if served else " (modification absente)"),

@@ -186,7 +186,11 @@ def gunicorn(url, *, log_dir):
     manage(env, "collectstatic", "--no-input", "-v0")
     log = open(Path(log_dir) / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"],
+        # Workers are not recycled during the measurement (gunicorn.conf.py recycles them every
+        # 2,000 requests or so): a recycled worker boots while the next page is measured, so
+        # the bare view's many requests would slow the page measured after it.
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"]
+        + ["--max-requests", "0"],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,
@@ -278,7 +282,8 @@ def run_throughput(server, pages, *, database, out=print):
     out("")
     out(
         f"Sous gunicorn (gunicorn.conf.py : {server.workers} processus × {server.threads} fils, "
-        f"réglages de production, base {database}), {generator}, {SECONDS_PER_PAGE} s par page"
+        f"réglages de production, sans recyclage, base {database}), {generator}, "
+        f"{SECONDS_PER_PAGE} s par page"
     )
     out(f"{'page':<36} {'req/s':>8} {'part':>9}")
     bare = "/" + BARE_PATH

@@ -367,6 +367,7 @@ def lighthouse_binary(out):
 def demo_database(directory):
     """The demo data (``make demo``) in an SQLite file of ``directory``; the first published
     kit's and the Beauce plan's paths."""
+    from kits.models import Kit
     from portal import demo
 
     path = Path(directory) / "demo.sqlite3"
@@ -375,7 +376,9 @@ def demo_database(directory):
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_demo")
     with contextlib.closing(sqlite3.connect(path)) as db:
-        (kit,) = db.execute("SELECT slug FROM kits_kit WHERE is_published ORDER BY id").fetchone()
+        (kit,) = db.execute(
+            f"SELECT slug FROM {Kit._meta.db_table} WHERE is_published ORDER BY id"  # noqa: S608
+        ).fetchone()
     pages = [
         ("Accueil", reverse("home")),
         ("Plan (Beauce)", reverse("plans:plan_detail", args=[demo.BEAUCE_PLAN["slug"]])),

@@ -377,7 +377,7 @@ def demo_database(directory):
     manage(env, "load_demo")
     with contextlib.closing(sqlite3.connect(path)) as db:
         (kit,) = db.execute(
-            f"SELECT slug FROM {Kit._meta.db_table} WHERE is_published ORDER BY id"  # noqa: S608
+            f"SELECT slug FROM {Kit._meta.db_table} WHERE is_published ORDER BY id"
         ).fetchone()
     pages = [
         ("Accueil", reverse("home")),

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             help="Only the hostile files section (each bomb through both import pages).",
         )
         parser.add_argument(
+            "--lighthouse-only",
+            action="store_true",
+            help="Only Lighthouse on the demo data under gunicorn (npm installs it into .bench/).",
+        )
+        parser.add_argument(
             "--no-server",
             action="store_true",
             help="Leave out what runs under gunicorn (requests per second, feed, Lighthouse).",
@@ -31,6 +36,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
+        if options["lighthouse_only"]:
+            with bench_http.workspace() as directory:
+                bench_http.run_lighthouse(directory=directory, out=self.stdout.write)
+            return
         setup_test_environment()
         old_name = connection.settings_dict["NAME"]
         with tempfile.TemporaryDirectory(prefix="portal-bench-db-") as directory:

@@ -730,7 +730,7 @@ def run_server(plan, *, database_url, database, out=print):
         ("Page d'une mesure", measure.get_absolute_url(), None),
         ("Calendrier des événements", reverse("events:list"), None),
         (
-            f"Flux iCalendar ({Event.objects.count()} événements)",
+            f"Flux iCalendar ({bench_http.french_number(Event.objects.count())} événements)",
             reverse("events_feed"),
             None,
         ),

@@ -62,8 +62,10 @@ lint: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# LibreOffice (make system) writes the PDF whose reading the bench times.
+# LibreOffice (make system) writes the PDF whose reading the bench times; wrk loads gunicorn;
+# Lighthouse is installed by the bench itself into .bench/ (npm), never needed by make test.
 bench: system install messages
+	PYTHON=$(PYTHON) scripts/system-packages bench
 	PORTAL_DEMO=1 $(BIN)/python manage.py bench
 	PORTAL_DEMO=1 $(BIN)/python manage.py bench_report
 

@@ -7,6 +7,7 @@ their own pages to :data:`PAGES`.
 import functools
 import hashlib
 import io
+import statistics
 import subprocess
 import time
 import tracemalloc
@@ -17,9 +18,10 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from actionplans.models import (
@@ -36,6 +38,7 @@ from actionplans.services import plan_year_periods
 from events.models import Event
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Organisation, Table
+from portal import bench_http
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -199,7 +202,7 @@ def measure_page(client, url, repeat=5):
     return min(timings), len(queries), peak / 2**20
 
 
-def run(*, tables=100, measures_per_plan=60, out=print):
+def run(*, tables=100, measures_per_plan=60, database_url=None, database="", out=print):
     started = time.perf_counter()
     plans = build_province(tables=tables, measures_per_plan=measures_per_plan)
     out(
@@ -214,6 +217,9 @@ def run(*, tables=100, measures_per_plan=60, out=print):
     for page in pages(plans[len(plans) // 2]):
         ms, queries, peak = measure_page(staff if page.admin else anonymous, page.url)
         out(f"{page.name:<32} {ms:>11.1f} {queries:>9} {peak:>14.1f}")
+    if database_url:
+        run_server(plans[len(plans) // 2], database_url=database_url, database=database, out=out)
+    run_plan_scaling(plans[0], out=out)
     run_reporting(plans[len(plans) // 2], out=out)
     out("")
     run_plan_transfer(out=out)
@@ -711,3 +717,138 @@ def run_hostile_files(*, out=print):
             out(f"{name:<40} {page:<17} {elapsed:>11.1f} {peak:>14.1f}  {verdict}")
     if failures:
         raise BenchFailure("Fichiers hostiles hors limites :\n" + "\n".join(failures))
+
+
+def run_server(plan, *, database_url, database, out=print):
+    """The HTTP sections, under gunicorn: requests per second against the bare view, the plan
+    page at 1× and 10× approved activities (in-process, for its queries), the feed of 10,000
+    events with its validators."""
+    measure = Measure.objects.of_plan(plan).first()
+    pages = [
+        ("Accueil public", reverse("home"), bench_http.RATIO_GOALS["home"]),
+        ("Page du plan (60 mesures)", plan.get_absolute_url(), bench_http.RATIO_GOALS["plan"]),
+        ("Page d'une mesure", measure.get_absolute_url(), None),
+        ("Calendrier des événements", reverse("events:list"), None),
+        (
+            f"Flux iCalendar ({bench_http.french_number(Event.objects.count())} événements)",
+            reverse("events_feed"),
+            None,
+        ),
+    ]
+    with bench_http.workspace() as directory:
+        with bench_http.gunicorn(database_url, log_dir=directory) as server:
+            bench_http.run_throughput(server, pages, database=database, out=out)
+            run_feed(server, out=out)
+
+
+def _median_page(client, url, *, cold, repeat):
+    """Median time (ms) of ``repeat`` requests and the queries of the last one; ``cold``
+    empties the shared cache before each, so that each renders from the database."""
+    timings = []
+    for _ in range(repeat):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings), len(queries)
+
+
+def run_plan_scaling(plan, *, activities=1000, growth=10, out=print):
+    """The plan page's queries and median time with ``activities`` approved activities, then
+    ``growth`` times as many: with the cache emptied before each request, and with it."""
+    from activities.models import Activity
+    from portal.bench_http import MAX_PLAN_QUERIES, TIME_TOLERANCE, french_number, goal_text, within
+
+    out("")
+    out(
+        f"{'Page du plan, activités approuvées':<36} {'requêtes':>9} {'médiane (ms)':>13}"
+        f"  (objectifs : ≤ {MAX_PLAN_QUERIES} requêtes, même temps ±{TIME_TOLERANCE:.0%})"
+    )
+    client, url, medians = Client(), plan.get_absolute_url(), {}
+    for count in (activities, activities * growth):
+        add_reports(plan, count=count - Activity.objects.of_plan(plan).count())
+        Activity.objects.of_plan(plan).update(status=Activity.Status.APPROVED)
+        cache.clear()  # bulk writes bump no version: start from what the database holds
+        for cold, repeat in ((True, 5), (False, 20)):
+            ms, queries = _median_page(client, url, cold=cold, repeat=repeat)
+            medians[count, cold] = ms
+            label = (
+                f"{french_number(count)} {'sans cache' if cold else 'avec cache'} ({repeat} req.)"
+            )
+            out(
+                f"{label:<36} {queries:>9} {french_number(ms, 1):>13}  "
+                f"≤ {MAX_PLAN_QUERIES} requêtes : {goal_text(queries <= MAX_PLAN_QUERIES)}"
+            )
+    for cold in (True, False):
+        small, large = medians[activities, cold], medians[activities * growth, cold]
+        label = f"×{growth} {'sans cache' if cold else 'avec cache'}"
+        out(
+            f"{label:<36} {'':>9} {'×' + french_number(large / small, 2):>13}  "
+            f"même temps ±{TIME_TOLERANCE:.0%} : {goal_text(within(large, small))}"
+        )
+
+
+def more_events(total):
+    """Public events up to ``total`` in all, spread over the tables, one an hour from February
+    2026."""
+    tables = list(Table.objects.order_by("pk"))
+    start = datetime(2026, 2, 5, 10, tzinfo=MONTREAL)
+    Event.objects.bulk_create(
+        (
+            Event(
+                table=tables[n % len(tables)],
+                title=f"Café-rencontre {n}",
+                slug=f"cafe-rencontre-bench-{n}",
+                start=start + timedelta(hours=n),
+                end=start + timedelta(hours=n, minutes=90),
+            )
+            for n in range(total - Event.objects.count())
+        ),
+        batch_size=1000,
+    )
+
+
+def run_feed(server, *, events=10_000, out=print):
+    """The all-tables feed with ``events`` events, through HTTP as a calendar client polls it:
+    the first request, the same one with its validator (goal: 304), then the same again after
+    one event changed (goal: the change served in ≤ 100 ms)."""
+    from portal.bench_http import MAX_CHANGED_FEED_MS, french_number, goal_text
+
+    more_events(events)
+    path = reverse("events_feed")
+    out("")
+    out(
+        f"{'Flux iCalendar, ' + french_number(Event.objects.count()) + ' événements (HTTP)':<52} "
+        f"{'statut':>6} {'temps (ms)':>11} {'taille':>10}"
+    )
+
+    def row(label, response, verdict=""):
+        status, _headers, body, ms = response
+        size = f"{french_number(len(body) / 1024)} Kio"
+        out(f"{label:<52} {status:>6} {french_number(ms):>11} {size:>10}  {verdict}".rstrip())
+
+    first = bench_http.fetch(server.base, path)
+    row("Première requête", first)
+    validator = bench_http.conditional_headers(first[1])
+    named = " et ".join(validator) or "aucun validateur reçu"
+    repeat = bench_http.fetch(server.base, path, headers=validator)
+    row(f"La même ({named})", repeat, f"objectif 304 : {goal_text(repeat[0] == 304)}")
+    # One event changed as the admin's form saves it, with the shared cache gunicorn reads in
+    # case what invalidates the feed is kept there.
+    with override_settings(CACHES=bench_http.DATABASE_CACHE):
+        event = Event.objects.order_by("pk").first()
+        event.title = f"{event.title} (modifié)"
+        event.save()
+    changed = bench_http.fetch(server.base, path, headers=validator)
+    unfolded = changed[2].decode(errors="replace").replace("\r\n ", "")
+    served = changed[0] == 200 and "(modifié)" in unfolded
+    met = served and changed[3] <= MAX_CHANGED_FEED_MS
+    row(
+        "Après un événement modifié",
+        changed,
+        f"objectif ≤ {MAX_CHANGED_FEED_MS} ms, modification servie : {goal_text(met)}"
+        + ("" if served else " (modification absente)"),
+    )

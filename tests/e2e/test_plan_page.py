@@ -8,7 +8,6 @@ import pytest
 
 from actionplans.models import Measure, Plan
 from portal import demo
-from tests.e2e.axe import violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEAUCE = "plan-action-beauce-2022-2025"
@@ -75,27 +74,3 @@ def test_a_filter_that_finds_nothing_offers_to_show_all(browser, site):
     page.get_by_role("link", name="Tout afficher").click()
     assert page.get_by_role("heading", level=2, name=re.compile("^Axe ")).count() == 4
     context.close()
-
-
-@pytest.mark.parametrize("width", [1280, 375])
-@pytest.mark.parametrize("language", ["fr", "en"])
-def test_no_violation_and_no_sideways_scroll(browser, site, width, language):
-    context, page = open_page(browser, width)
-    paths = {
-        "plan": site["plan"],
-        "plan filtré": f"{site['plan']}?q=introuvable",
-        "mesure": site["measure"].get_absolute_url(),
-        "mesure 1.1.1": site["measure"].get_absolute_url().replace("2.1.4", "1.1.1"),
-    }
-    failures, widths = {}, {}
-    for name, path in paths.items():
-        page.goto(f"{site['url']}{path.replace('/fr/', f'/{language}/')}")
-        found = violations(page)
-        if found:
-            failures[name] = [
-                f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found
-            ]
-        widths[name] = page.evaluate("document.documentElement.scrollWidth")
-    context.close()
-    assert failures == {}
-    assert {name: scroll for name, scroll in widths.items() if scroll > width} == {}

@@ -46,6 +46,9 @@ def tour_paths():
             "municipalité": "/fr/municipalites/lavaltrie/",
             "plan": plan.get_absolute_url(),
             "mesure": measure.get_absolute_url(),
+            "mesure au long indicateur": Measure.objects.of_plan(plan)
+            .get(number="2.1.4")
+            .get_absolute_url(),
             "plan filtré sans résultat": plan.get_absolute_url() + "?q=zzzzzzzz",
             "calendrier": "/fr/evenements/",
             "mois": f"/fr/evenements/mois/{event.start.year}/{event.start.month}/",
@@ -60,6 +63,7 @@ def tour_paths():
         PARTNER: {
             "mon espace (partenaire, avec le message de connexion)": "/fr/mon-espace/",
             "activité": f"/fr/activites/nouvelle/?mesure={measure.pk}",
+            "mes activités": "/fr/activites/",
         },
         COORDINATOR: {
             "mon espace (coordination)": "/fr/mon-espace/",

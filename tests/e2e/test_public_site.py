@@ -1,5 +1,5 @@
-"""The public site in a real browser: browsing, filtering, subscribing, switching language,
-and axe-core finding no serious or critical accessibility violation on any page type."""
+"""The public site in a real browser: browsing, filtering, subscribing, switching language.
+Every page type's accessibility and width: tests/e2e/test_public_pages_a11y.py."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from actionplans.models import Measure, Plan
+from actionplans.models import Plan
 from events.models import Event
 from municipalities.models import Municipality
 from partners.models import Table
 from portal import demo
-from tests.e2e.axe import serious_violations, violations
+from tests.e2e.axe import violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONTREAL = ZoneInfo("America/Montreal")
@@ -102,75 +102,9 @@ def test_switch_language(page, site):
     page.wait_for_url("**/fr/evenements/")
 
 
-def public_paths(site):
-    plan = Plan.objects.get(slug="plan-action-beauce-2022-2025")
-    measure = Measure.objects.of_plan(plan).get(number="1.3.1")
-    event = site["event"]
-    return {
-        "accueil": "/fr/",
-        "table": "/fr/tables/table-immigration-d-autray/",
-        "plan": plan.get_absolute_url(),
-        "mesure": measure.get_absolute_url(),
-        "calendrier": "/fr/evenements/",
-        "mois": f"/fr/evenements/mois/{event.start.year}/{event.start.month}/",
-        "evenement": event.get_absolute_url(),
-        "repertoire": "/fr/repertoire/",
-        "municipalite": "/fr/municipalites/lavaltrie/",
-        "connexion": "/fr/comptes/login/",
-        "english": "/en/",
-    }
-
-
-def test_no_serious_accessibility_violation(page, site):
-    failures = {}
-    for name, path in public_paths(site).items():
-        page.goto(f"{site['url']}{path}")
-        if serious := serious_violations(page):
-            failures[name] = serious
-    assert failures == {}
-
-
-def test_partner_pages_have_no_serious_accessibility_violation(browser, login_as, site):
-    from django.contrib.auth import get_user_model
-
-    partner = get_user_model().objects.get(username="partenaire.cje@tables-immigration.example")
-    measure = Measure.objects.of_plan(Plan.objects.get(slug="plan-action-beauce-2022-2025")).get(
-        number="1.3.3"
-    )
-    context = login_as(browser, partner, bypass_csp=True)  # axe-core is an inline script
-    page = context.new_page()
-    failures = {}
-    for path in (
-        "/fr/mon-espace/",
-        f"/fr/activites/nouvelle/?mesure={measure.pk}",
-        "/fr/activites/",
-    ):
-        page.goto(f"{site['url']}{path}")
-        if serious := serious_violations(page):
-            failures[path] = serious
-    context.close()
-    assert failures == {}
-
-
 def test_the_accessibility_check_does_catch_violations(page):
     """Guards the harness: a page with an unlabelled field and an image without text fails."""
     page.set_content(
         '<html lang="fr"><body><main><img src="x.png"><input type="text"></main></body></html>'
     )
     assert {"image-alt", "label"} <= {violation["id"] for violation in violations(page)}
-
-
-def test_no_page_is_wider_than_a_phone(browser, site):
-    """375 px: long addresses wrap and tables stack; nothing scrolls sideways."""
-    context = browser.new_context(viewport={"width": 375, "height": 812})
-    page = context.new_page()
-    paths = {
-        **public_paths(site),
-        "trousse": "/fr/trousses/collaboration-2-promotion-pais/fortierville/",
-    }
-    widths = {}
-    for name, path in paths.items():
-        page.goto(f"{site['url']}{path}")
-        widths[name] = page.evaluate("document.documentElement.scrollWidth")
-    context.close()
-    assert {name: width for name, width in widths.items() if width > 375} == {}

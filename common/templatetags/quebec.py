@@ -57,11 +57,13 @@ def capture(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def translated_url(context, language):
-    """The current page in ``language`` (same view, same arguments, same query string)."""
+def translated_url(context, language, absolute=False):
+    """The current page in ``language`` (same view, same arguments, same query string); with
+    ``absolute``, its whole address (``<link rel="alternate" hreflang>`` wants one)."""
     request = context.get("request")
     if request is None:
         return f"/{language}/"
     url = translate_url(request.path, language)
     query = request.META.get("QUERY_STRING", "")
-    return f"{url}?{query}" if query else url
+    url = f"{url}?{query}" if query else url
+    return request.build_absolute_uri(url) if absolute else url

@@ -233,3 +233,15 @@ def test_english_pages_use_english_formats(client, jeudis):
     page = client.get(jeudis[0].get_absolute_url().replace("/fr/", "/en/")).content.decode()
     assert "February 6, 2031" in page
     assert "Add to my calendar" in page
+
+
+def test_each_page_names_its_other_language_by_its_whole_address_and_has_an_icon(client, db):
+    """Search engines read ``hreflang`` alternates only as whole addresses; a page without an
+    icon makes the browser ask for /favicon.ico, a 404 in its console."""
+    html = client.get("/fr/evenements/?vue=liste").content.decode()
+    assert (
+        '<link rel="alternate" hreflang="en-CA" href="http://testserver/en/evenements/?vue=liste">'
+        in html
+    )
+    assert '<link rel="alternate" hreflang="fr-CA" href="http://testserver/fr/evenements/' in html
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>.json", plan_views.plan_json, name="plan_json"),
     path("<slug:slug>/", plan_views.plan_detail, name="plan_detail"),
     path("<slug:slug>/rapport.pdf", public_report, name="public_report"),
+    path("<slug:slug>/apercu.png", plan_views.plan_image, name="plan_image"),
     path(
         "<slug:slug>/mesures/<measure_number:number>/",
         plan_views.measure_detail,

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from accountability import open_data
+from accountability import open_data, sharing
 from accountability.filters import MeasureFilter
 from accountability.progress import current_year, measures_progress, plan_progress
 from actionplans import selectors
@@ -91,3 +91,9 @@ def plan_json(request, slug):
     response = file_response(*open_data.plan_json(plan), inline=True)
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@login_not_required
+def plan_image(request, slug):
+    """The plan's link-preview picture (Open Graph); a draft has none (404)."""
+    return sharing.plan_image_response(selectors.published_plan_or_404(slug))

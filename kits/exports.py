@@ -51,8 +51,9 @@ def kit_texts(kit, municipality=None):
     page (without one, the municipality's placeholders are gaps to complete), as plain text
     (``.txt``, for a Facebook post or an e-mail) and formatted (``.html``, for a website)."""
     files = []
+    folder = _("textes")
     for number, item in enumerate(personalise_kit(kit, municipality), start=1):
-        name = f"{_('textes')}/{number:02d}-{slugify(str(item.block)) or number}"
+        name = f"{folder}/{number:02d}-{slugify(str(item.block)) or number}"
         title = escape(f"{item.block} — {municipality.name if municipality else kit.title}")
         page = TEXT_PAGE.format(
             lang=translation.get_language() or "fr", title=title, body=item.html

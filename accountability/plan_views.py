@@ -5,12 +5,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from accountability import open_data, sharing
 from accountability.filters import MeasureFilter
 from accountability.progress import current_year, measures_progress, plan_progress
 from actionplans import selectors
 from actionplans.budget import tree_budget
 from actionplans.models import Measure, Plan
 from activities.models import Activity
+from common.responses import file_response
 
 
 def _preview(response, plan):
@@ -103,3 +105,18 @@ def measure_detail(request, slug, number):
         },
     )
     return _preview(response, plan)
+
+
+@login_not_required
+def plan_json(request, slug):
+    """Open data: a published plan as nested JSON with its actuals (format in the README)."""
+    plan = selectors.published_plan_or_404(slug)
+    response = file_response(*open_data.plan_json(plan), inline=True)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+def plan_image(request, slug):
+    """The plan's link-preview picture (Open Graph); a draft has none (404)."""
+    return sharing.plan_image_response(selectors.published_plan_or_404(slug))

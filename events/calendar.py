@@ -1,4 +1,9 @@
-"""iCalendar feeds: stable UIDs, America/Montreal local times, series as recurring events."""
+"""iCalendar feeds: stable UIDs, America/Montreal local times.
+
+Every event, a session of a series included, is its own VEVENT with its own UID, the same in
+its own ``.ics`` and in the feeds: a second session added to a calendar sits beside the first
+instead of replacing it (a series' UID on each session's file, without RECURRENCE-ID, made
+them one event), and each session carries its own place and link."""
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -27,41 +32,14 @@ def _vevent(event, url_for):
     return vevent
 
 
-def _series_vevent(series, events, url_for):
-    """One recurring VEVENT (RDATE) for a series whose occurrences share title and duration."""
-    first, *others = events
-    vevent = _vevent(first, url_for)
-    vevent["uid"] = f"serie-{series.pk}@{UID_DOMAIN}"
-    if others:
-        vevent.add("rdate", [timezone.localtime(event.start) for event in others])
-    return vevent
-
-
 def calendar_ics(events, *, name, url_for):
-    """An .ics calendar (bytes) of ``events`` (with ``series`` selected), in Montreal time."""
+    """An .ics calendar (bytes) of ``events``, in Montreal time."""
     calendar = Calendar()
     calendar.add("prodid", "-//Tables immigration//Calendrier//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "America/Montreal")
-    by_series, singles = {}, []
     for event in events:
-        if event.series_id:
-            by_series.setdefault(event.series_id, []).append(event)
-        else:
-            singles.append(event)
-    for occurrences in by_series.values():
-        occurrences.sort(key=lambda event: event.start)
-        durations = {event.end - event.start for event in occurrences}
-        titles = {event.title for event in occurrences}
-        # One VEVENT carries the first occurrence's place: only for occurrences that show it
-        # alike (with registration, the online link is not public).
-        registration = {event.registration_required for event in occurrences}
-        if len(durations) == 1 and len(titles) == 1 and len(registration) == 1:
-            calendar.add_component(_series_vevent(occurrences[0].series, occurrences, url_for))
-        else:
-            singles.extend(occurrences)
-    for event in singles:
         calendar.add_component(_vevent(event, url_for))
     calendar.add_missing_timezones()
     return calendar.to_ical()

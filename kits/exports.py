@@ -1,7 +1,9 @@
-"""Files out for kits: every asset of a kit as one zip (streamed), the adoption matrix as XLSX."""
+"""Files out for kits: a kit's texts to copy and every asset as one zip (streamed), the adoption
+matrix as XLSX."""
 
 import io
 import zipfile
+from html import escape
 
 import tablib
 from django.utils import translation
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from common.spreadsheets import spreadsheet_export
 from kits.models import KitAdoption
+from kits.placeholders import personalise_kit
 from municipalities.models import Municipality
 
 CHUNK = 1024 * 1024
@@ -33,10 +36,40 @@ class _Pipe(io.RawIOBase):
         return b"".join(chunks)
 
 
-def _zip_chunks(assets):
+TEXT_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head><meta charset="utf-8"><title>{title}</title></head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def kit_texts(kit, municipality=None):
+    """``[(file name, bytes)]``: each text to copy, personalised for ``municipality`` as on its
+    page (without one, the municipality's placeholders are gaps to complete), as plain text
+    (``.txt``, for a Facebook post or an e-mail) and formatted (``.html``, for a website)."""
+    files = []
+    folder = _("textes")
+    for number, item in enumerate(personalise_kit(kit, municipality), start=1):
+        name = f"{folder}/{number:02d}-{slugify(str(item.block)) or number}"
+        title = escape(f"{item.block} — {municipality.name if municipality else kit.title}")
+        page = TEXT_PAGE.format(
+            lang=translation.get_language() or "fr", title=title, body=item.html
+        )
+        files.append((f"{name}.txt", item.text.encode()))
+        files.append((f"{name}.html", page.encode()))
+    return files
+
+
+def _zip_chunks(texts, assets):
     pipe = _Pipe()
-    used = set()
+    used = {name for name, _content in texts}
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in texts:
+            archive.writestr(name, content)
+        yield pipe.drain()
         for asset in assets:
             name = asset.download_name
             while name in used:
@@ -49,9 +82,12 @@ def _zip_chunks(assets):
     yield pipe.drain()
 
 
-def kit_zip(kit):
-    """``(filename, content_type, iterator of bytes)``: one file at a time, never all in memory."""
-    return f"{kit.slug}.zip", "application/zip", _zip_chunks(list(kit.assets.all()))
+def kit_zip(kit, municipality=None):
+    """``(filename, content_type, iterator of bytes)``: the texts to copy (personalised for
+    ``municipality`` if given), then the files, one at a time, never all in memory."""
+    filename = f"{kit.slug}-{municipality.slug}.zip" if municipality else f"{kit.slug}.zip"
+    texts = kit_texts(kit, municipality)
+    return filename, "application/zip", _zip_chunks(texts, list(kit.assets.all()))
 
 
 def adoption_matrix(table):

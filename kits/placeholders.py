@@ -28,17 +28,23 @@ def unknown_placeholders(text):
 
 
 def placeholder_values(kit, municipality):
-    contact = municipality.contact
+    """The values of the placeholders; without a municipality, only the kit's own (the
+    municipality's are then gaps to complete)."""
     organisation = kit.organisation
-    return {
-        "municipalite": municipality.name,
-        "mrc": municipality.mrc.name,
-        "site_web": municipality.website,
-        "contact": contact.title if contact else "",
+    values = {
         "organisme": organisation.name if organisation else "",
         "organisme_site": organisation.website if organisation else "",
         "table": kit.table.name,
     }
+    if municipality is not None:
+        contact = municipality.contact
+        values.update(
+            municipalite=municipality.name,
+            mrc=municipality.mrc.name,
+            site_web=municipality.website,
+            contact=contact.title if contact else "",
+        )
+    return values
 
 
 def _substitute(text, values, gap):
@@ -62,7 +68,8 @@ class PersonalisedBlock:
 
 
 def personalise(kit, municipality, text):
-    """``(html, plain text, missing placeholders)`` of ``text`` for ``municipality``."""
+    """``(html, plain text, missing placeholders)`` of ``text`` for ``municipality`` (None:
+    the municipality's placeholders are gaps)."""
     values = placeholder_values(kit, municipality)
     missing = sorted({name for name in PLACEHOLDER.findall(text or "") if not values.get(name)})
     marked = _substitute(text, values, lambda name: GAP.format(name))

@@ -147,8 +147,16 @@ def asset_download(request, slug, asset_pk):
 
 @login_not_required
 def kit_zip(request, slug):
+    """The kit's texts and files; ``?municipalite=<slug>``: the texts personalised for it."""
     kit = _kit_or_404(slug, request.user)
-    filename, content_type, chunks = exports.kit_zip(kit)
+    municipality = None
+    if chosen := request.GET.get("municipalite"):
+        if not slug_re.match(chosen):
+            raise Http404
+        municipality = get_object_or_404(
+            _territory(kit).select_related("contact__organisation"), slug=chosen
+        )
+    filename, content_type, chunks = exports.kit_zip(kit, municipality)
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

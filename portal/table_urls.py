@@ -6,6 +6,7 @@ from portal import views
 app_name = "tables"
 urlpatterns = [
     path("<slug:slug>/", views.table_detail, name="table_detail"),
+    path("<slug:slug>/apercu.png", views.table_image, name="table_image"),
     path("<slug:table_slug>/evenements/", event_views.event_list, name="table_events"),
     path(
         "<slug:table_slug>/evenements/mois/<int:year>/<int:month>/",

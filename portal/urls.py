@@ -1,19 +1,18 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from events import views as event_views
 from partners import views as partner_views
 from portal import views
-from portal.sitemaps import SITEMAPS
+from portal.sitemaps import sitemap_xml
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("sitemap.xml", login_not_required(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

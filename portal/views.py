@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from accountability import sharing
 from accountability.progress import Status
 from activities.models import Activity
 from activities.selectors import reportable_measures
@@ -54,6 +55,13 @@ def table_detail(request, slug):
         "portal/table_detail.html",
         {"table": table, "subscribe_form": SubscribeForm()},
     )
+
+
+@login_not_required
+def table_image(request, slug):
+    """The table's link-preview picture (Open Graph): name, territory, current plan."""
+    table = get_object_or_404(Table.objects.prefetch_related("mrcs"), slug=slug)
+    return sharing.table_image_response(table)
 
 
 @login_not_required

@@ -475,6 +475,18 @@ EXPECTED = {
         "GET t1": ALL_OK,
     },
     "tables:table_feed": {"url": "/fr/tables/{table.slug}/evenements.ics", "GET t1": ALL_OK},
+    # The link-preview pictures (Open Graph): public like the pages they illustrate.
+    "tables:table_image": {
+        "url": "/fr/tables/{table.slug}/apercu.png",
+        "GET t1": ALL_OK,
+        "GET t2": ALL_OK,
+    },
+    "plans:plan_image": {
+        "url": "/fr/plans/{plan.slug}/apercu.png",
+        "GET t1": ALL_OK,
+        "GET t2": ALL_OK,
+        "GET t1d": ALL_404,
+    },
     # --- published plans (public pages); drafts are 404 on the public side for everyone -----------
     "plans:plan_json": {
         "url": "/fr/plans/{plan.slug}.json",

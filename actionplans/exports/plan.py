@@ -32,7 +32,7 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _measure_data(measure):
+def _measure_data(measure, indicator_extra=None):
     lines = list(measure.budget_lines.all())
     return {
         "number": measure.number,
@@ -69,14 +69,18 @@ def _measure_data(measure):
                     }
                     for target in indicator.targets.all()
                 ],
+                **(indicator_extra(indicator) if indicator_extra else {}),
             }
             for indicator in measure.indicators.all()
         ],
     }
 
 
-def plan_data(plan):
-    """The plan nested as axes → objectives → measures → indicators → targets."""
+def plan_data(plan, indicator_extra=None):
+    """The plan nested as axes → objectives → measures → indicators → targets.
+
+    ``indicator_extra(indicator)``, if given, returns keys added to each indicator's entry
+    (the open data adds the actuals, which this layer does not know)."""
     measures = Measure.objects.current().prefetch_related(
         "leads",
         "partners",
@@ -95,7 +99,10 @@ def plan_data(plan):
                 {
                     "number": objective.number,
                     "title": objective.title,
-                    "measures": [_measure_data(measure) for measure in objective.measures.all()],
+                    "measures": [
+                        _measure_data(measure, indicator_extra)
+                        for measure in objective.measures.all()
+                    ],
                 }
                 for objective in axis.objectives.all()
             ],

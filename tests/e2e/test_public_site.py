@@ -75,8 +75,10 @@ def test_filter_a_plan_without_losing_the_query(page, site):
 
 def test_subscribe_to_the_calendar_feed(page, site):
     page.goto(f"{site['url']}/fr/evenements/")
-    link = page.get_by_role("link", name="S'abonner au calendrier (.ics)")
-    href = link.get_attribute("href")
+    subscribe = page.get_by_role("link", name="S'abonner au calendrier", exact=True)
+    host = site["url"].split("://", 1)[1]
+    assert subscribe.get_attribute("href") == f"webcal://{host}/fr/evenements.ics"
+    href = page.get_by_role("link", name="Télécharger (.ics)").get_attribute("href")
     assert href == "/fr/evenements.ics"
     response = page.request.get(f"{site['url']}{href}")
     calendar = Calendar.from_ical(response.body())

@@ -33,7 +33,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 LOGIN_URL = "/fr/comptes/login/"
 PASSWORD = "Tables-Immigration-2025"
-INVALID_LINK = "Lien d&#x27;invitation invalide"
+INVALID_LINK = "Lien d'invitation invalide"  # the page's heading
 
 
 def verified(user):

@@ -139,6 +139,7 @@ def test_mon_espace_lists_my_upcoming_meetings_with_my_answer(client, meeting, l
     assert "Passée" not in page
     assert "S'abonner à mon agenda des rencontres" in page
     assert "/fr/rencontres/agenda/" in page
+    assert 'href="webcal://testserver/fr/rencontres/agenda/' in page  # subscribes, not downloads
 
 
 def test_mon_espace_offers_to_answer_a_pending_convocation(client, meeting, lucie_logged_in):

@@ -269,7 +269,7 @@ def test_a_tampered_or_expired_link_is_refused(client, takeover, settings):
     tampered = takeover["path"].replace(token, other_pk + token[token.index(":") :])
     page = client.post(tampered, {"answer": "accept"})
     assert page.status_code == 404
-    assert "Lien d&#x27;invitation invalide" in page.content.decode()
+    assert "Lien d'invitation invalide" in page.content.decode()
     settings.PASSWORD_RESET_TIMEOUT = -1
     page = client.post(takeover["path"], {"answer": "accept"})
     assert page.status_code == 400

@@ -101,33 +101,40 @@ def parse(response):
     return Calendar.from_ical(response.content)
 
 
-def test_feed_parses_back_with_montreal_local_times_and_the_series(client, jeudis, table_a):
+def test_feed_parses_back_with_montreal_local_times_and_each_session(client, jeudis, table_a):
     EventFactory(table=table_a, title="Rencontre interne", is_public=False)
     single = EventFactory(table=table_a, title="Fête interculturelle")
     calendar = parse(client.get("/fr/evenements.ics"))
-    events = {str(component["summary"]): component for component in calendar.walk("VEVENT")}
-    assert set(events) == {"Jeudis Immigration", "Fête interculturelle"}
-    series = events["Jeudis Immigration"]
-    start = series.decoded("dtstart")
-    assert (start.hour, str(start.tzinfo)) == (10, "America/Montreal")
-    assert start.astimezone(ZoneInfo("UTC")).hour == 15
-    rdates = [period.dt for rdate in [series["rdate"]] for period in rdate.dts]
-    assert [(day.date().isoformat(), day.hour) for day in rdates] == [
+    vevents = calendar.walk("VEVENT")
+    assert sorted(str(vevent["summary"]) for vevent in vevents) == [
+        "Fête interculturelle",
+        *["Jeudis Immigration"] * 3,
+    ]
+    sessions = [vevent for vevent in vevents if str(vevent["summary"]) == "Jeudis Immigration"]
+    starts = [session.decoded("dtstart") for session in sessions]
+    assert [(start.date().isoformat(), start.hour) for start in starts] == [
+        ("2031-02-06", 10),
         ("2031-03-13", 10),
         ("2031-04-17", 10),
+    ]
+    assert str(starts[0].tzinfo) == "America/Montreal"
+    assert starts[0].astimezone(ZoneInfo("UTC")).hour == 15
+    assert [str(session["uid"]) for session in sessions] == [
+        f"evenement-{event.pk}@tables-immigration" for event in jeudis
     ]
     assert calendar.walk("VTIMEZONE")[0]["tzid"] == "America/Montreal"
     again = parse(client.get("/fr/evenements.ics"))
     assert sorted(str(e["uid"]) for e in again.walk("VEVENT")) == sorted(
-        str(e["uid"]) for e in calendar.walk("VEVENT")
+        str(e["uid"]) for e in vevents
     )
+    events = {str(component["summary"]): component for component in vevents}
     assert str(events["Fête interculturelle"]["uid"]) == f"evenement-{single.pk}@tables-immigration"
 
 
 def test_table_feed_and_single_event_ics(client, jeudis, table_a, table_b):
     EventFactory(table=table_b, title="Ailleurs")
     calendar = parse(client.get(f"/fr/tables/{table_a.slug}/evenements.ics"))
-    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Jeudis Immigration"]
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Jeudis Immigration"] * 3
     one = parse(client.get(reverse("events:ics", args=[jeudis[0].slug])))
     assert len(one.walk("VEVENT")) == 1
 

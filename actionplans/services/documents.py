@@ -33,6 +33,7 @@ from actionplans.models import (
 from actionplans.models.money import funding_source_of
 from actionplans.services.plans import plan_year_periods, plan_years_sync, years_after
 from actionplans.services.targets import indicator_targets_set
+from actionplans.services.versions import plan_content_changed
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -210,6 +211,7 @@ def plan_import(
         ],
         PlanExpense,
     )
+    plan_content_changed(plans=plan)  # the bulk inserts sent no signal
     audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
     return plan
 
@@ -559,6 +561,7 @@ def plan_revise(*, plan, parsed):
             _save_changed(item.measure, archived_at=now)
         else:
             item.measure.delete()
+    plan_content_changed(plans=plan)  # the bulk inserts and the new order sent no signal
     gone = [heading for heading in revision.headings if heading.after is None]
     for heading in sorted(gone, key=lambda heading: heading.kind != "objective"):
         children = (

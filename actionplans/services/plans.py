@@ -19,6 +19,7 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
+from actionplans.services.versions import plan_content_changed
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -285,5 +286,6 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
         PlanExpense,
         default_user=user,
     )
+    plan_content_changed(plans=new)  # the bulk inserts sent no signal
     audit.record("plan.duplicate", plan=plan.pk, new_plan=new.pk, user=getattr(user, "pk", None))
     return new

@@ -12,6 +12,7 @@ espace): they are ``private`` and carry no validator; a draft's preview stays
 
 import hashlib
 import os
+import re
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -55,21 +56,29 @@ def is_shared(request):
     return not len(messages.get_messages(request))
 
 
+# A form's token is masked afresh on every rendering: the digest of a page reads past it.
+_CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*"')
+
+
 def _etag(request, parts):
     digest = hashlib.sha256()
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    for part in (release(), translation.get_language(), request.get_full_path(), csrf_cookie):
+    # The page's forms hold a token of this visitor's CSRF secret (new if the page made one).
+    csrf_cookie = request.META.get("CSRF_COOKIE") or request.COOKIES.get(
+        settings.CSRF_COOKIE_NAME, ""
+    )
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    for part in (release(), translation.get_language(), address, csrf_cookie):
         digest.update(f"{part}\x1f".encode())
     digest.update(parts if isinstance(parts, bytes) else str(parts).encode())
     return quote_etag(digest.hexdigest()[:32])
 
 
-def _shared_headers(response):
+def _shared_headers(request, response):
     patch_vary_headers(response, ["Cookie"])
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control:
         return response
-    if response.cookies:
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         # A form's CSRF cookie is this visitor's: the browser may keep the page, not a proxy.
         patch_cache_control(response, private=True, max_age=0)
     else:
@@ -109,20 +118,22 @@ def conditional_page(validator=None):
                     request, etag=etag, last_modified=last_modified
                 )
                 if not_modified is not None:
-                    return _shared_headers(not_modified)
+                    return _shared_headers(request, not_modified)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
-                return _shared_headers(response) if response.status_code == 200 else response
+                return (
+                    _shared_headers(request, response) if response.status_code == 200 else response
+                )
             if etag is None:
-                etag = _etag(request, response.content)
+                etag = _etag(request, _CSRF_TOKEN.sub(rb"\1", response.content))
             response["ETag"] = etag
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
             if etag is not None and found is None:
                 not_modified = get_conditional_response(request, etag=etag, response=response)
                 if not_modified is not response:
-                    return _shared_headers(not_modified)
-            return _shared_headers(response)
+                    return _shared_headers(request, not_modified)
+            return _shared_headers(request, response)
 
         return wrapper
 

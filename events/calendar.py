@@ -37,13 +37,29 @@ def _series_vevent(series, events, url_for):
     return vevent
 
 
-def calendar_ics(events, *, name, url_for):
-    """An .ics calendar (bytes) of ``events`` (with ``series`` selected), in Montreal time."""
+def empty_calendar(name):
     calendar = Calendar()
     calendar.add("prodid", "-//Tables immigration//Calendrier//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "America/Montreal")
+    return calendar
+
+
+def calendar_ics(events, *, name, url_for):
+    """An .ics calendar (bytes) of ``events`` (with ``series`` selected), in Montreal time."""
+    calendar = empty_calendar(name)
+    for component in components(events, url_for):
+        calendar.add_component(component)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def components(events, url_for):
+    """The VEVENTs of ``events``: a series whose occurrences agree as one recurring VEVENT,
+    everything else one each. A series' VEVENTs depend on its occurrences only
+    (``events.feeds`` keeps them per series)."""
+    found = []
     by_series, singles = {}, []
     for event in events:
         if event.series_id:
@@ -58,10 +74,8 @@ def calendar_ics(events, *, name, url_for):
         # alike (with registration, the online link is not public).
         registration = {event.registration_required for event in occurrences}
         if len(durations) == 1 and len(titles) == 1 and len(registration) == 1:
-            calendar.add_component(_series_vevent(occurrences[0].series, occurrences, url_for))
+            found.append(_series_vevent(occurrences[0].series, occurrences, url_for))
         else:
             singles.extend(occurrences)
-    for event in singles:
-        calendar.add_component(_vevent(event, url_for))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    found.extend(_vevent(event, url_for) for event in singles)
+    return found

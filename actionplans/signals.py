@@ -24,8 +24,8 @@ from partners.models import Organisation, Table
 PLAN_ITEMS = (Plan, PlanYear, Axis, Objective, Measure, Indicator, Target, BudgetLine, PlanExpense)
 
 
-def _saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not (created and sender is Plan):  # a new plan has nothing cached
         plan_content_changed(plans=plans_of(sender, [instance.pk]))
 
 

@@ -118,6 +118,9 @@ def conditional_page(validator=None):
                     request, etag=etag, last_modified=last_modified
                 )
                 if not_modified is not None:
+                    not_modified["ETag"] = etag
+                    if last_modified is not None:
+                        not_modified["Last-Modified"] = http_date(last_modified)
                     return _shared_headers(request, not_modified)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:

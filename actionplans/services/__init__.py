@@ -67,6 +67,7 @@ from actionplans.services.targets import (  # noqa: F401
     indicator_targets_set,
 )
 from actionplans.services.versions import (  # noqa: F401
+    plan_content_batch,
     plan_content_changed,
     plans_of,
     plans_of_measures,

@@ -3,15 +3,35 @@ changes, so that cached fragments (keyed on it) and validators (ETag, Last-Modif
 once. Model saves and deletes bump through ``actionplans.signals`` (the admin writes too); the
 bulk writes (imports, revisions, duplication, renumbering) call :func:`plan_content_changed`."""
 
+import threading
+from contextlib import contextmanager
+
 from django.db.models import F
 from django.utils import timezone
 
 from actionplans.models import Plan
 
+_batch = threading.local()
+
+
+@contextmanager
+def plan_content_batch(plan):
+    """Writes to ``plan`` inside the block bump it once, when the block ends, not once each
+    (a service writing many rows of one plan; nothing else may be written inside)."""
+    depth = getattr(_batch, "depth", 0)
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+    plan_content_changed(plans=plan)
+
 
 def plan_content_changed(*, plans) -> int:
     """Bump the content version of ``plans`` (a plan, or a queryset of plans) in one UPDATE;
-    returns how many plans were bumped."""
+    returns how many plans were bumped (none inside :func:`plan_content_batch`)."""
+    if getattr(_batch, "depth", 0):
+        return 0
     if isinstance(plans, Plan):
         plans = Plan.objects.filter(pk=plans.pk)
     return Plan.objects.filter(pk__in=plans.values("pk")).update(

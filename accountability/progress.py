@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -242,12 +242,21 @@ def measure_progress(measure, years, values, counts, today):
 
 
 def approved_values(**filters):
-    """``{indicator pk: [(report date, value), …]}`` of approved, live reports."""
+    """``{indicator pk: [(day, value), …]}`` of approved, live reports, one pair per indicator
+    and day, added up in the database: the day's sum for a cumulative indicator, its highest
+    value for one that is not (the latest day's value is what counts). The rows grow with the
+    days reported on, not with the number of activities."""
     values = defaultdict(list)
-    for indicator_id, day, value in IndicatorValue.objects.filter(
-        activity__status=Activity.Status.APPROVED, activity__is_deleted=False, **filters
-    ).values_list("indicator_id", "activity__date", "value"):
-        values[indicator_id].append((day, value))
+    rows = (
+        IndicatorValue.objects.filter(
+            activity__status=Activity.Status.APPROVED, activity__is_deleted=False, **filters
+        )
+        .values_list("indicator_id", "activity__date", "indicator__is_cumulative")
+        .annotate(total=Sum("value"), highest=Max("value"))
+        .order_by()
+    )
+    for indicator_id, day, cumulative, total, highest in rows:
+        values[indicator_id].append((day, total if cumulative else highest))
     return values
 
 

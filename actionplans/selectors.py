@@ -88,6 +88,13 @@ def published_plan_or_404(slug):
     return get_object_or_404(plans, slug=slug)
 
 
+def published_plan_version(slug):
+    """``(content_version, content_changed_at)`` of the published plan ``slug``, or ``None``:
+    what the public pages' validators are made of (one small query)."""
+    plans = Plan.objects.published().filter(slug=slug)
+    return plans.values_list("content_version", "content_changed_at").first()
+
+
 def plan_for_page_or_404(slug, user):
     """A published plan; or a draft, for whoever may preview it (``actionplans.preview_plan``:
     its coordination); 404 for everyone else, as if it did not exist."""

@@ -32,14 +32,24 @@ def _vevent(event, url_for):
     return vevent
 
 
-def calendar_ics(events, *, name, url_for):
-    """An .ics calendar (bytes) of ``events``, in Montreal time."""
+def empty_calendar(name):
     calendar = Calendar()
     calendar.add("prodid", "-//Tables immigration//Calendrier//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "America/Montreal")
-    for event in events:
-        calendar.add_component(_vevent(event, url_for))
+    return calendar
+
+
+def calendar_ics(events, *, name, url_for):
+    """An .ics calendar (bytes) of ``events``, in Montreal time."""
+    calendar = empty_calendar(name)
+    for component in components(events, url_for):
+        calendar.add_component(component)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def components(events, url_for):
+    """The VEVENTs of ``events``, one each (``events.feeds`` keeps them per event)."""
+    return [_vevent(event, url_for) for event in events]

@@ -127,12 +127,15 @@ class Event(models.Model):
         blank=True,
         help_text=_("Vide : jusqu'au début de l'événement."),
     )
+    # Every save moves it: the subscription feeds' validator and their memo of each event's
+    # VEVENT (events.feeds).
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     # What forms accept of free text (common.validation.text_max_length).
     text_max_lengths = {"description": 5_000}
     table_path = "table"
     objects = EventQuerySet.as_manager()
-    history = History(m2m_fields=["organisers", "measures"])
+    history = History(m2m_fields=["organisers", "measures"], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["start"]

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import links
+from common.conditional import conditional_page
 from common.responses import file_response
 from events import services
 from events.calendar import calendar_ics
+from events.feeds import feed_ics, feed_version
 from events.filters import EventFilter
 from events.forms import RegistrationForm
 from events.models import Event, Registration
@@ -42,6 +44,7 @@ def _public_meetings(table, event_filter):
 
 
 @login_not_required
+@conditional_page()
 def event_list(request, table_slug=None):
     """Upcoming (or past, ``?quand=passes``) public events, filtered in the URL."""
     table = _table_or_none(table_slug)
@@ -72,6 +75,7 @@ def event_list(request, table_slug=None):
 
 
 @login_not_required
+@conditional_page()
 def event_month(request, year, month, table_slug=None):
     table = _table_or_none(table_slug)
     if not (1 <= month <= 12 and 1900 < year < 2200):
@@ -129,6 +133,7 @@ def _public_event(slug):
 
 
 @login_not_required
+@conditional_page()
 def event_detail(request, slug):
     return _detail_response(request, _public_event(slug))
 
@@ -201,17 +206,27 @@ def _url_for(request):
 
 
 @login_not_required
+@conditional_page()
 def event_ics(request, slug):
     event = get_object_or_404(_events(None), slug=slug)
     content = calendar_ics([event], name=event.title, url_for=_url_for(request))
     return _ics_response(content, f"{event.slug}.ics")
 
 
+def _feed_validator(request, table_slug=None):
+    table = Table.objects.filter(slug=table_slug).first() if table_slug else None
+    if table_slug and table is None:
+        return None
+    return feed_version(table)
+
+
 @login_not_required
+@conditional_page(_feed_validator)
 def feed(request, table_slug=None):
-    """The subscription feed of all tables, or of one."""
+    """The subscription feed of all tables, or of one: a repeat poll is a 304, a changed feed
+    serialises only the events that changed (``events.feeds``)."""
     table = _table_or_none(table_slug)
-    events = [*_events(table).order_by("start"), *map(as_event, public_meetings(table))]
     name = table.name if table else "Tables immigration"
-    content = calendar_ics(events, name=name, url_for=_url_for(request))
+    address = f"{request.scheme}://{request.get_host()}"
+    content = feed_ics(table, name=name, url_for=_url_for(request), address=address)
     return _ics_response(content, f"{table.slug if table else 'evenements'}.ics")

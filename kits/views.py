@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.conditional import conditional_page
 from common.responses import file_response, stored_file_response
 from kits import exports
 from kits.forms import AdoptionForm
@@ -36,6 +37,7 @@ def _territory(kit):
 
 
 @login_not_required
+@conditional_page()
 def kit_list(request):
     kits = (
         Kit.objects.published()
@@ -47,6 +49,7 @@ def kit_list(request):
 
 
 @login_not_required
+@conditional_page()
 def kit_detail(request, slug):
     kit = _kit_or_404(slug, request.user)
     chosen = request.GET.get("municipalite")
@@ -89,6 +92,7 @@ def _kit_context(kit, territory, municipality=None):
 
 
 @login_not_required
+@conditional_page()
 def kit_personalised(request, slug, municipality):
     kit = _kit_or_404(slug, request.user)
     territory = _territory(kit)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.conditional import conditional_page
 from partners.filters import DirectoryFilter
 from partners.forms import InvitationForm
 from partners.models import Invitation, Organisation
@@ -25,6 +26,7 @@ from partners.services import (
 
 
 @login_not_required
+@conditional_page()
 def directory(request):
     """ "Répertoire": who offers what, where, and how to reach them."""
     organisations = (

@@ -309,6 +309,12 @@ elif PRODUCTION:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A plan page's rendered tree, in that cache: its key holds the plan's content version, so a
+# write shows at once; the time only bounds what old versions leave behind.
+PLAN_TREE_CACHE_SECONDS = 24 * 3600
+# What the public pages' ETags name as the deployed code (a commit, a tag); empty: a digest
+# of the source files, templates, catalogues and static files (common/conditional.py).
+RELEASE = env("RELEASE", "")
 
 # Background tasks: Django's Tasks API (django-tasks backport) on the database, run by
 # `manage.py worker`. Development, make demo and the tests run each task at once.

@@ -8,6 +8,7 @@ from accountability import sharing
 from accountability.progress import Status
 from activities.models import Activity
 from activities.selectors import reportable_measures
+from common.conditional import conditional_page
 from events.models import Event
 from mailing.forms import SubscribeForm
 from municipalities.models import Municipality
@@ -29,6 +30,7 @@ def healthz(request):
 
 
 @login_not_required
+@conditional_page()
 def home(request):
     return render(request, "portal/home.html", home_page())
 
@@ -45,6 +47,7 @@ def dashboard(request):
 
 
 @login_not_required
+@conditional_page()
 def table_detail(request, slug):
     try:
         table = table_for_page(slug)
@@ -65,6 +68,7 @@ def table_image(request, slug):
 
 
 @login_not_required
+@conditional_page()
 def municipality_detail(request, slug):
     """A municipality's contact, its reception committee, its events and approved activities."""
     municipality = get_object_or_404(

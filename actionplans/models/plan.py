@@ -3,12 +3,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models.money import FundingSource, changed_field, line_change_errors
 from common.formatting import format_date
 from common.history import History
 from partners.scoping import TableOwnedQuerySet
+
+CONTENT_FIELDS = ["content_version", "content_changed_at"]
 
 
 class PlanQuerySet(TableOwnedQuerySet):
@@ -45,6 +48,11 @@ class Plan(models.Model):
         blank=True,
         help_text=_("Texte du document importé qui n'a pas trouvé de place, remarques."),
     )
+    # What the public pages show of the plan (its tree, progress, open data) changed: one
+    # UPDATE … + 1 on each write (actionplans.services.plan_content_changed). The version keys
+    # the cached fragments; the time is the pages' Last-Modified.
+    content_version = models.PositiveIntegerField(default=0, editable=False)
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     table_path = "table"
     # Plan items name the way to their plan (``plan_path``) and their order in it
@@ -52,7 +60,7 @@ class Plan(models.Model):
     # plan when they offer several (``common.admin.plan_item_choices``).
     plan_path = ""
     objects = PlanQuerySet.as_manager()
-    history = History()
+    history = History(excluded_fields=CONTENT_FIELDS)
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -68,6 +76,17 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """A plan read before a write elsewhere bumped its version never writes the older
+        version back: only its own fields are saved."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in CONTENT_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("plans:plan_detail", kwargs={"slug": self.slug})

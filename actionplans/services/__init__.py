@@ -2,8 +2,8 @@
 
 One module per topic: ``plans`` (years, publication, next cycle), ``targets``, ``documents``
 (plan documents imported and revised, spreadsheet rows), ``locks`` (locked periods, actual
-expenses), ``budget_lines`` (the split per year), ``outline`` (« Plan complet »). Callers
-import from here.
+expenses), ``budget_lines`` (the split per year), ``outline`` (« Plan complet »), ``versions``
+(the plans' content versions that caches follow). Callers import from here.
 """
 
 from actionplans.services.budget_lines import (  # noqa: F401
@@ -65,4 +65,10 @@ from actionplans.services.plans import (  # noqa: F401
 )
 from actionplans.services.targets import (  # noqa: F401
     indicator_targets_set,
+)
+from actionplans.services.versions import (  # noqa: F401
+    plan_content_batch,
+    plan_content_changed,
+    plans_of,
+    plans_of_measures,
 )

@@ -33,6 +33,7 @@ from actionplans.models import (
 from actionplans.models.money import funding_source_of
 from actionplans.services.plans import plan_year_periods, plan_years_sync, years_after
 from actionplans.services.targets import indicator_targets_set
+from actionplans.services.versions import plan_content_batch, plan_content_changed
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -179,37 +180,42 @@ def plan_import(
         if Plan.objects.filter(slug=slug).exists():
             raise PlanSlugTaken(slug) from error
         raise
-    plan_years_sync(plan=plan)
-    years = {year.number: year for year in plan.years.all()}
-    chosen = _organisation_choices_apply(
-        table=table, choices=organisation_choices, organisations=organisations
-    )
-    matcher = OrganisationMatcher(organisations)
+    with plan_content_batch(plan):  # one bump, the bulk inserts sending no signal
+        plan_years_sync(plan=plan)
+        years = {year.number: year for year in plan.years.all()}
+        chosen = _organisation_choices_apply(
+            table=table, choices=organisation_choices, organisations=organisations
+        )
+        matcher = OrganisationMatcher(organisations)
 
-    axes = bulk_create_with_history(
-        [Axis(plan=plan, number=axis.number, title=axis.title) for axis in parsed.axes], Axis
-    )
-    objectives = bulk_create_with_history(
-        [
-            Objective(axis=axis, number=objective.number, title=objective.title, position=position)
-            for axis, parsed_axis in zip(axes, parsed.axes, strict=True)
-            for position, objective in enumerate(parsed_axis.objectives, start=1)
-        ],
-        Objective,
-    )
-    parsed_measures = [
-        (objective, position, measure)
-        for objective, parsed_objective in zip(objectives, parsed.objectives, strict=True)
-        for position, measure in enumerate(parsed_objective.measures, start=1)
-    ]
-    measures = _measures_create(parsed_measures, years=years, matcher=matcher, chosen=chosen)
-    bulk_create_with_history(
-        [
-            PlanExpense(plan=plan, kind=expense.kind, label=expense.label, amount=expense.amount)
-            for expense in parsed.expenses
-        ],
-        PlanExpense,
-    )
+        axes = bulk_create_with_history(
+            [Axis(plan=plan, number=axis.number, title=axis.title) for axis in parsed.axes], Axis
+        )
+        objectives = bulk_create_with_history(
+            [
+                Objective(
+                    axis=axis, number=objective.number, title=objective.title, position=position
+                )
+                for axis, parsed_axis in zip(axes, parsed.axes, strict=True)
+                for position, objective in enumerate(parsed_axis.objectives, start=1)
+            ],
+            Objective,
+        )
+        parsed_measures = [
+            (objective, position, measure)
+            for objective, parsed_objective in zip(objectives, parsed.objectives, strict=True)
+            for position, measure in enumerate(parsed_objective.measures, start=1)
+        ]
+        measures = _measures_create(parsed_measures, years=years, matcher=matcher, chosen=chosen)
+        bulk_create_with_history(
+            [
+                PlanExpense(
+                    plan=plan, kind=expense.kind, label=expense.label, amount=expense.amount
+                )
+                for expense in parsed.expenses
+            ],
+            PlanExpense,
+        )
     audit.record("plan.import", plan=plan.pk, table=table.pk, measures=len(measures))
     return plan
 
@@ -559,6 +565,7 @@ def plan_revise(*, plan, parsed):
             _save_changed(item.measure, archived_at=now)
         else:
             item.measure.delete()
+    plan_content_changed(plans=plan)  # the bulk inserts and the new order sent no signal
     gone = [heading for heading in revision.headings if heading.after is None]
     for heading in sorted(gone, key=lambda heading: heading.kind != "objective"):
         children = (

@@ -19,6 +19,7 @@ from actionplans.models import (
     PlanYear,
     Target,
 )
+from actionplans.services.versions import plan_content_batch, plan_content_changed
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -49,23 +50,24 @@ def plan_years_sync(*, plan: Plan):
 
     Years past the new end are deleted only when nothing refers to them.
     """
-    periods = plan_year_periods(plan.start_date, plan.end_date)
-    existing = {year.number: year for year in plan.years.all()}
-    for number, (start, end) in enumerate(periods, start=1):
-        year = existing.pop(number, None)
-        if year is None:
-            PlanYear.objects.create(plan=plan, number=number, start_date=start, end_date=end)
-        elif (year.start_date, year.end_date) != (start, end):
-            year.start_date, year.end_date = start, end
-            year.save(update_fields=["start_date", "end_date"])
-    for year in existing.values():
-        if not (
-            year.targets.exists()
-            or year.measures.exists()
-            or year.budget_lines.exists()
-            or year.plan_expenses.exists()
-        ):
-            year.delete()
+    with plan_content_batch(plan):
+        periods = plan_year_periods(plan.start_date, plan.end_date)
+        existing = {year.number: year for year in plan.years.all()}
+        for number, (start, end) in enumerate(periods, start=1):
+            year = existing.pop(number, None)
+            if year is None:
+                PlanYear.objects.create(plan=plan, number=number, start_date=start, end_date=end)
+            elif (year.start_date, year.end_date) != (start, end):
+                year.start_date, year.end_date = start, end
+                year.save(update_fields=["start_date", "end_date"])
+        for year in existing.values():
+            if not (
+                year.targets.exists()
+                or year.measures.exists()
+                or year.budget_lines.exists()
+                or year.plan_expenses.exists()
+            ):
+                year.delete()
 
 
 @transaction.atomic
@@ -285,5 +287,6 @@ def plan_duplicate_next_cycle(*, plan: Plan, user) -> Plan:
         PlanExpense,
         default_user=user,
     )
+    plan_content_changed(plans=new)  # the bulk inserts sent no signal
     audit.record("plan.duplicate", plan=plan.pk, new_plan=new.pk, user=getattr(user, "pk", None))
     return new

@@ -37,7 +37,9 @@ def published_plan_validator(request, slug, **kwargs):
     version, changed_at = found
     today = timezone.localdate()
     midnight = datetime.combine(today, time.min, timezone.get_current_timezone())
-    return f"{version}:{today.isoformat()}", max(changed_at, midnight)
+    # The time of the last change as well as the counter: a restored or reset database counts
+    # again from where an older copy stood.
+    return f"{version}:{changed_at.isoformat()}:{today.isoformat()}", max(changed_at, midnight)
 
 
 class _Progress:

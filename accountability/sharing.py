@@ -3,13 +3,11 @@ period and the plan's progress, cached under a key that names the data it shows.
 
 import hashlib
 
-from django.db.models import Count, Max
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accountability.progress import Rollup, plan_progress
 from actionplans.models import Plan
-from activities.models import Activity
 from common import og_image
 
 SITE = "Tables immigration"
@@ -22,20 +20,10 @@ def plan_percent(plan):
 
 
 def plan_stamp(plan):
-    """What the picture of ``plan`` depends on, as a cache key part. Until plans carry a
-    version bumped on every write (``Plan.content_version``), it is the plan's own fields and
-    its approved activities (their number and latest review); a target changed without any
-    activity waits for the cache to expire (a week)."""
-    version = getattr(plan, "content_version", None)
-    if version is not None:
-        return f"v{version}"
-    approved = (
-        Activity.objects.approved()
-        .of_plan(plan)
-        .aggregate(count=Count("pk"), latest=Max("reviewed_at"))
-    )
-    latest = approved["latest"].timestamp() if approved["latest"] else 0
-    return f"{plan.title}|{plan.start_date}|{plan.end_date}|{approved['count']}|{latest}"
+    """What the picture of ``plan`` depends on, as a cache key part: its content version and
+    the time of its last change (bumped on every write it shows), and the day (the progress
+    follows the date)."""
+    return f"v{plan.content_version}:{plan.content_changed_at.isoformat()}:{timezone.localdate()}"
 
 
 def _progress_label(percent):

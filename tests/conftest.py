@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import PlanFactory, TableFactory, coordinator_of, measure_in, ministry_user
 
@@ -10,6 +11,8 @@ def _media_language_and_mail(settings, tmp_path):
     # Django's test set-up sends mail straight to mail.outbox; send it through the task queue
     # as production does (tasks run at once here, delivering to mail.outbox).
     settings.EMAIL_BACKEND = "common.mail.QueuedEmailBackend"
+    # The shared cache (rendered fragments, pictures, throttles) starts empty in each test.
+    cache.clear()
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def _renumber(plan, measure, coordinator):
     measure.number = "1.1.9"
     measure.save()
     plan_services.plan_renumber(plan=plan, user=coordinator)
-    return "1.1.1 Accueillir"
+    return '<span class="measure-number">1.1.1</span> Accueillir'
 
 
 @pytest.mark.parametrize(

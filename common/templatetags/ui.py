@@ -2,7 +2,9 @@
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import conditional_escape, format_html
+import html
+
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -37,3 +39,11 @@ def fr_lang():
     if (get_language() or "fr").startswith("fr"):
         return ""
     return mark_safe(' lang="fr"')
+
+
+@register.filter
+def plain(value):
+    """A rendered block (the page's title, its description) as the plain text it reads as:
+    tags dropped, entities read; printed in ``<title>`` or an attribute, autoescape escapes it
+    once."""
+    return html.unescape(strip_tags(str(value))).strip()

@@ -69,3 +69,15 @@ def test_event_page_head_keeps_its_apostrophes(client):
     assert head.title == "Plan d'action : l'atelier <public> · Tables immigration"
     assert head.meta["og:title"] == "Plan d'action : l'atelier <public>"
     assert head.meta["description"].endswith("— D'un café")
+
+
+def test_an_english_page_title_holding_french_content_stays_plain_text(client):
+    """French names are marked ``lang="fr"`` in English pages' bodies; in the <title> and the
+    tags' attributes they are text, never a tag cutting the attribute short."""
+    table = TableFactory(name='Table « Érable » d\'accueil "Centre"')
+    response = client.get(f"/en/tables/{table.slug}/evenements/")
+    html = response.content.decode()
+    head = Head(html)
+    assert head.title == 'Events of Table « Érable » d\'accueil "Centre" · Immigration tables'
+    assert head.meta["og:title"] == 'Events of Table « Érable » d\'accueil "Centre"'
+    assert "<span" not in html.split("</head>")[0]

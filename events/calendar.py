@@ -19,7 +19,9 @@ def _vevent(event, url_for):
     vevent.add("summary", event.title)
     vevent.add("dtstart", timezone.localtime(event.start))
     vevent.add("dtend", timezone.localtime(event.end))
-    vevent.add("dtstamp", timezone.now())
+    # When the event was last written: the same file for the same event (a repeat request is
+    # a 304), a newer stamp when it changed.
+    vevent.add("dtstamp", getattr(event, "updated_at", None) or timezone.now())
     if event.description:
         vevent.add("description", event.description)
     # An event with registration sends its online link to registrants only, never here.

@@ -40,7 +40,7 @@ def _meetings(table):
 
 
 def feed_version(table):
-    """``(data, last_modified)`` naming what the feed of ``table`` (all tables: ``None``)
+    """``(data, None)`` naming what the feed of ``table`` (all tables: ``None``)
     holds: the events' count and last change, the public meetings as shown, the name."""
     found = feed_events(table).aggregate(count=Count("pk"), last=Max("updated_at"))
     meetings = [
@@ -50,7 +50,9 @@ def feed_version(table):
     digest = hashlib.sha256(repr(meetings).encode()).hexdigest()
     name = table.name if table else ""
     last = found["last"]
-    return f"{found['count']}:{last.isoformat() if last else '-'}:{digest}:{name}", last
+    # An ETag only, no Last-Modified: deleting or unpublishing an event leaves the last
+    # change where it was, and a client asking « modified since? » would keep the old feed.
+    return f"{found['count']}:{last.isoformat() if last else '-'}:{digest}:{name}", None
 
 
 def _groups(rows):

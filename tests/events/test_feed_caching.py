@@ -1,10 +1,12 @@
 """The subscription feed answers a repeat poll with a 304, writes what changed at once, and
 serialises only the events that changed; the public pages answer 304 to a repeat request."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from events import feeds
@@ -156,3 +158,21 @@ def test_a_logged_in_visitor_gets_private_pages(client, events, coordinator_a):
         page = client.get(address)
         assert page.status_code == 200
         assert "private" in page["Cache-Control"] and not page.has_header("ETag")
+
+
+def test_a_deleted_event_leaves_the_feed_even_for_a_client_asking_modified_since(client, events):
+    first = client.get(FEED)
+    assert "Last-Modified" not in first  # a deletion would not move it forward
+    events[4].delete()
+    again = client.get(FEED, HTTP_IF_MODIFIED_SINCE="Tue, 01 Jan 2036 00:00:00 GMT")
+    assert again.status_code == 200
+    assert "Café-rencontre" not in again.content.decode()
+
+
+def test_an_events_own_file_is_the_same_file_until_the_event_changes(client, events):
+    url = reverse("events:ics", args=[events[3].slug])
+    first = client.get(url)
+    assert first.status_code == 200
+    later = timezone.now() + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

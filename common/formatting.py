@@ -48,6 +48,15 @@ def format_money(value, decimals=None):
     return f"${text}"
 
 
+def format_percent(value):
+    """45 % in French (a non-breaking space: never « 45 » and « % » on two lines), 45% in
+    English."""
+    if value is None or value == "":
+        return ""
+    text = format_number(value)
+    return f"{text}{NBSP}%" if _is_french() else f"{text}%"
+
+
 def format_hours(value):
     """90 h (a quantity of hours)."""
     if value is None or value == "":

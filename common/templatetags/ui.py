@@ -1,9 +1,9 @@
 """The site's small visual pieces: ``{% icon "calendar" %}`` and ``{{ table.name|fr }}``."""
 
-from django import template
-from django.templatetags.static import static
 import html
 
+from django import template
+from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language

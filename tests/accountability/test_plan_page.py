@@ -47,14 +47,16 @@ def test_the_summary_band_gives_the_budget_the_statuses_and_each_axis_progress(c
     assert '<span class="status status-achieved">Atteinte</span>' in band
     assert '<span class="status status-late">En retard</span>' in band
     # the chart reads without the picture: its figures are its accessible name
-    assert 'role="img" aria-label="Avancement par axe : axe 1, 100 % ; axe 2, sans cible' in band
+    assert (
+        'role="img" aria-label="Avancement par axe : axe 1, 100\u00a0% ; axe 2, sans cible' in band
+    )
 
 
 def test_the_table_of_contents_links_to_each_axis_with_its_percent(client, plan):
     page = client.get(plan.get_absolute_url()).content.decode()
     toc = page.split('<nav class="plan-toc" aria-label="Axes du plan"')[1].split("</nav>")[0]
     assert '<a href="#axe-1">' in toc and '<a href="#axe-2">' in toc
-    assert "Mobiliser le milieu" in toc and "100 %" in toc
+    assert "Mobiliser le milieu" in toc and "100\u00a0%" in toc
     assert 'id="axe-2"' in page
 
 

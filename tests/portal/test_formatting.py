@@ -9,6 +9,7 @@ from common.formatting import (
     format_date,
     format_hours,
     format_money,
+    format_percent,
     format_time,
     format_time_range,
     format_when,
@@ -60,3 +61,11 @@ def test_a_moment_reads_as_one_phrase_in_montreal_time():
         assert format_when(start, end, weekday=True).startswith("jeudi 20 mars 2031, 9")
     with translation.override("en"):
         assert format_when(start, end, weekday=True).startswith("Thursday, March 20, 2031, ")
+
+
+def test_a_percentage_never_breaks_before_its_sign():
+    with translation.override("fr"):
+        assert format_percent(45) == "45\u00a0%"
+    with translation.override("en"):
+        assert format_percent(45) == "45%"
+    assert format_percent(None) == ""

@@ -49,7 +49,7 @@ def test_plan_page_shows_progress_as_bars_and_text(client, plan):
     assert "Capsules d&#x27;information" in page
     assert "Carrefour jeunesse-emploi" in page
     assert '<progress class="progress" max="100" value="66"' in page
-    assert "66 %" in page
+    assert "66\u00a0%" in page
 
 
 def test_plan_filters_live_in_the_url(client, plan):

@@ -69,6 +69,8 @@ def tour_paths():
             "mon espace (coordination)": "/fr/mon-espace/",
             "file de révision": "/fr/activites/revision/",
             "aperçu du rapport": f"/fr/rapports/{plan.slug}/",
+            "rapport en HTML": f"/fr/rapports/{plan.slug}/?periode=all&type=etape&langue=fr"
+            "&version=full&format=html",
         },
     }
 

@@ -284,3 +284,9 @@ def test_the_registration_keeps_its_history(webinar):
     services.registration_cancel(registration=registration)
     reasons = list(registration.history.values_list("history_change_reason", flat=True))
     assert reasons[0] == "Annulée par le lien du courriel"
+
+
+def test_the_english_registration_button_says_register_not_subscribe(client, webinar):
+    page = text(client.get(webinar.get_absolute_url().replace("/fr/", "/en/", 1)))
+    assert ">Register</button>" in page
+    assert ">Subscribe</button>" not in page

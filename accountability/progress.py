@@ -8,12 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.selectors import plan_tree
+from actionplans.models import Measure
+from actionplans.selectors import measures_for_progress, plan_tree
 from activities.models import Activity, IndicatorValue
+
+# A plan's percentage in the cache: its key changes with the plan and the day.
+PERCENT_SECONDS = 24 * 60 * 60
 
 
 class Status:
@@ -312,6 +317,30 @@ def measures_progress(measures, today=None):
         )
         for measure in measures
     ]
+
+
+def plans_percent(plans, today=None):
+    """``{plan pk: mean completion of its measures (or None)}`` for ``plans``, each kept in the
+    shared cache under its content version, the time of its last change and the day: a page
+    listing a hundred plans computes only those written since (in a fixed number of queries)."""
+    today = today or timezone.localdate()
+    keys = {
+        f"plan-percent:{plan.pk}:{plan.content_version}:"
+        f"{plan.content_changed_at.isoformat()}:{today.isoformat()}": plan.pk
+        for plan in plans
+    }
+    found = {keys[key]: percent for key, (percent,) in cache.get_many(list(keys)).items()}
+    missing = {pk: Rollup() for pk in keys.values() if pk not in found}
+    if missing:
+        current = Measure.objects.current().filter(objective__axis__plan__in=missing)
+        measures = measures_for_progress(current)
+        for progress in measures_progress(measures, today=today):
+            missing[progress.measure.objective.axis.plan_id].measures.append(progress)
+        found |= {pk: rollup.percent for pk, rollup in missing.items()}
+        cache.set_many(
+            {key: (found[pk],) for key, pk in keys.items() if pk in missing}, PERCENT_SECONDS
+        )
+    return found
 
 
 def current_year(plan, today=None):

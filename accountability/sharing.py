@@ -6,7 +6,7 @@ import hashlib
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accountability.progress import Rollup, plan_progress
+from accountability.progress import plans_percent
 from actionplans.models import Plan
 from common import og_image
 
@@ -15,8 +15,7 @@ SITE = "Tables immigration"
 
 def plan_percent(plan):
     """The plan's mean completion (as the page's bars), or None before any numeric target."""
-    _axes, progress, _rollups = plan_progress(plan)
-    return Rollup(measures=list(progress.values())).percent
+    return plans_percent([plan])[plan.pk]
 
 
 def plan_stamp(plan):

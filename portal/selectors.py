@@ -1,9 +1,8 @@
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from accountability.progress import Rollup, measures_progress
-from actionplans.models import Measure, Plan
-from actionplans.selectors import measures_for_progress
+from accountability.progress import plans_percent
+from actionplans.models import Plan
 from events.models import Event
 from kits.models import Kit
 from municipalities.models import Mrc
@@ -40,19 +39,12 @@ def home_page(today=None):
     and ``.plan_percent``, the mean completion of its measures) and the ``events`` to come."""
     today = today or timezone.localdate()
     tables = list(tables_for_home().order_by("name"))
-    plans = {}
     for table in tables:
         table.municipality_count = sum(mrc.municipality_count for mrc in table.mrcs.all())
         table.current_plan = current_plan(table.published_plans, today)
-        table.plan_percent = None
-        if table.current_plan is not None:
-            plans[table.current_plan.pk] = Rollup()
-    measures = measures_for_progress(Measure.objects.filter(objective__axis__plan__in=plans))
-    for progress in measures_progress(measures, today=today):
-        plans[progress.measure.objective.axis.plan_id].measures.append(progress)
+    percents = plans_percent([t.current_plan for t in tables if t.current_plan], today=today)
     for table in tables:
-        if table.current_plan is not None:
-            table.plan_percent = plans[table.current_plan.pk].percent
+        table.plan_percent = percents.get(getattr(table.current_plan, "pk", None))
     events = Event.objects.public().upcoming().select_related("table", "municipality")[:5]
     return {"tables": tables, "events": events}
 

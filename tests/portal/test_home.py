@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -109,3 +110,35 @@ def test_french_names_are_marked_french_on_english_pages(client):
     assert f"<h1>{table.name}</h1>" in french
     assert 'lang="fr"' not in french.split("<body>")[1]
     assert f'<span lang="fr">{table.name}</span>' in home
+
+
+def test_french_texts_are_marked_on_english_pages(client, db):
+    """Descriptions, mandates and objectives are written in French: a screen reader reading an
+    English page reads them with a French voice."""
+    table = TableFactory()
+    event = EventFactory(table=table, description="Un café-rencontre ouvert à tous")
+    plan = PlanFactory(table=table, general_objective="Accueillir et retenir les personnes")
+    event_page = client.get(event.get_absolute_url().replace("/fr/", "/en/", 1)).content.decode()
+    assert '<p lang="fr">Un café-rencontre ouvert à tous</p>' in event_page
+    plan_page = client.get(plan.get_absolute_url().replace("/fr/", "/en/", 1)).content.decode()
+    assert '<span lang="fr">Accueillir et retenir les personnes</span>' in plan_page
+
+
+def test_a_plans_percentage_is_kept_until_the_plan_changes(client):
+    """The home page keeps each plan's percentage in the shared cache; a write to the plan (an
+    activity's value here) shows on the next visit."""
+    plan = plan_with_measures(measures=4, title="Plan d'action de la Beauce")
+    first = card_of(client.get("/fr/").content.decode(), plan.table)
+    before = int(re.search(r"(\d+) % réalisé", first).group(1))
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/fr/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/fr/")
+    assert len(warm) < len(cold)  # the percentage came from the cache
+
+    value = plan.axes.first().objectives.first().measures.first().indicators.get().values.get()
+    value.value = 19
+    value.save()
+    after = card_of(client.get("/fr/").content.decode(), plan.table)
+    assert int(re.search(r"(\d+) % réalisé", after).group(1)) > before

@@ -8,6 +8,11 @@ a validator the view names (a plan's content version: the 304 then costs one sma
 no rendering) or the rendered content. A logged-in visitor's pages name them (the header, Mon
 espace): they are ``private`` and carry no validator; a draft's preview stays
 ``private, no-store``.
+
+A page whose view names a validator is also kept whole in the shared cache under its ETag
+(``PAGE_CACHE_SECONDS``) when it is the same for every anonymous visitor: the next visitor
+without a copy of their own gets it for that small query and a cache read, without rendering;
+a write changes the validator, hence the key.
 """
 
 import hashlib
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.cache import (
     get_conditional_response,
@@ -27,6 +33,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, quote_etag
 
 PUBLIC_MAX_AGE = 60
+PAGE_CACHE_SECONDS = 24 * 60 * 60
 _RELEASE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".json", ".xml"}
 _RELEASE_SKIPPED = {".venv", "node_modules", "media", ".git", "tests", "staticfiles", "__pycache__"}
 
@@ -71,6 +78,12 @@ def _etag(request, parts):
         digest.update(f"{part}\x1f".encode())
     digest.update(parts if isinstance(parts, bytes) else str(parts).encode())
     return quote_etag(digest.hexdigest()[:32])
+
+
+def _page_key(request, etag):
+    """The shared cache's key of a whole page: its ETag names the release, language, address
+    and the data shown (``HEAD`` keeps its own, bodiless, answers)."""
+    return f"page:{request.method}:{etag}"
 
 
 def _shared_headers(request, response):
@@ -122,6 +135,9 @@ def conditional_page(validator=None):
                     if last_modified is not None:
                         not_modified["Last-Modified"] = http_date(last_modified)
                     return _shared_headers(request, not_modified)
+                kept = cache.get(_page_key(request, etag))
+                if kept is not None:
+                    return _shared_headers(request, kept)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return (
@@ -136,7 +152,10 @@ def conditional_page(validator=None):
                 not_modified = get_conditional_response(request, etag=etag, response=response)
                 if not_modified is not response:
                     return _shared_headers(request, not_modified)
-            return _shared_headers(request, response)
+            response = _shared_headers(request, response)
+            if found is not None and "public" in response.get("Cache-Control", ""):
+                cache.set(_page_key(request, etag), response, PAGE_CACHE_SECONDS)
+            return response
 
         return wrapper
 

@@ -249,3 +249,31 @@ def test_the_plan_page_costs_at_most_ten_queries_and_as_many_at_ten_times_the_ac
     assert _count(client, url) <= warm_small
     filtered = url + "?statut=in_progress"
     assert _count(client, filtered) <= cold_small + 1
+
+
+def test_the_next_visitor_gets_the_whole_page_from_the_shared_cache(
+    client, plan_a, measure, django_assert_max_num_queries
+):
+    """A visitor without a copy of their own gets the page kept under its validator: the
+    plan's version read once, nothing rendered; a write makes the next visitor's page anew."""
+    first = get(client, plan_a.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        again = get(client, plan_a.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=60"
+
+    measure.title = "Accueillir et accompagner"
+    measure.save()
+    changed = get(client, plan_a.get_absolute_url())
+    assert "Accueillir et accompagner" in changed.content.decode()
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_a_logged_in_visitor_never_gets_the_anonymous_copy(client, plan_a, measure, coordinator_a):
+    get(client, plan_a.get_absolute_url())
+    client.force_login(coordinator_a)
+    page = get(client, plan_a.get_absolute_url())
+    assert "Déconnexion" in page.content.decode()
+    assert "private" in page["Cache-Control"]

@@ -3,17 +3,17 @@
 Calendar clients poll them: the validator (:func:`feed_version`) is one aggregate over the
 events (how many, the last ``updated_at``) and the few public meetings, so a repeat poll is a
 304 without reading the events. A changed feed reads three small columns per event and
-serialises only what changed: each event's VEVENT is kept in this process, keyed by its
-``updated_at``, the address and the
-language. The VEVENTs themselves come from :mod:`events.calendar`, as for a single event.
+serialises only what changed: each event's VEVENT is kept in the shared cache with the
+``updated_at`` it was written from, per address and language. The VEVENTs themselves come from
+:mod:`events.calendar`, as for a single event.
 """
 
 import hashlib
-import threading
 from datetime import datetime
 from itertools import islice
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import translation
 from icalendar import Event as VEvent
@@ -22,10 +22,9 @@ from events.calendar import components, empty_calendar
 from events.models import Event
 from events.public_meetings import as_event, public_meetings
 
-# Serialised VEVENTs by (address, language, group); at most this many, then it starts over.
-MEMO_LIMIT = 100_000
-_memo = {}
-_memo_lock = threading.Lock()
+# The serialised VEVENTs of a feed, kept in the shared cache between polls (every process
+# reads the same copy: the first poll after a change anywhere writes only what changed).
+CHUNKS_SECONDS = 7 * 24 * 60 * 60
 _FETCH_CHUNK = 900  # under SQLite's limit of variables per query
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -55,12 +54,6 @@ def feed_version(table):
     return f"{found['count']}:{last.isoformat() if last else '-'}:{digest}:{name}", None
 
 
-def _groups(rows):
-    """``[(what, (event pk,)), …]`` in the feed's order, ``what`` naming the event's version:
-    each event, a session of a series included, is its own VEVENT (events.calendar)."""
-    return [(("event", pk, updated_at), (pk,)) for pk, updated_at in rows]
-
-
 def _fetch(pks):
     events = Event.objects.select_related("table", "municipality", "series")
     iterator = iter(pks)
@@ -68,30 +61,30 @@ def _fetch(pks):
         yield from events.filter(pk__in=chunk)
 
 
-def _remember(entries):
-    with _memo_lock:
-        if len(_memo) + len(entries) > MEMO_LIMIT:
-            _memo.clear()
-        _memo.update(entries)
-
-
 def feed_ics(table, *, name, url_for, address):
     """The feed of ``table`` (all tables: ``None``) as bytes, as
     :func:`events.calendar.calendar_ics` would write it (VEVENTs in another order).
-    ``address`` is the scheme and host the events' links are written with."""
-    rows = feed_events(table).order_by("start", "pk").values_list("pk", "updated_at")
-    prefix = (address, translation.get_language())
-    chunks = {key: _memo.get((prefix, key)) for key in _groups(rows)}
-    missing = [key for key, chunk in chunks.items() if chunk is None]
-    if missing:
-        by_pk = {event.pk: event for event in _fetch(pk for _key, pks in missing for pk in pks)}
-        for key in missing:
-            events = [by_pk[pk] for pk in key[1] if pk in by_pk]
-            chunks[key] = b"".join(c.to_ical() for c in components(events, url_for))
-        _remember({(prefix, key): chunks[key] for key in missing})
+    ``address`` is the scheme and host the events' links are written with.
+
+    Each event's VEVENT is kept, with the ``updated_at`` it was written from, in one entry of
+    the shared cache per feed, address and language: a changed feed reads three small columns
+    per event and writes again only the events whose ``updated_at`` moved."""
+    rows = list(feed_events(table).order_by("start", "pk").values_list("pk", "updated_at"))
+    language = translation.get_language()
+    key = "feed-chunks:" + hashlib.sha256(
+        f"{address}|{language}|{table.pk if table else '-'}".encode()
+    ).hexdigest()
+    kept = cache.get(key) or {}
+    chunks = {pk: kept.get(pk) for pk, _ in rows}
+    stale = {pk for pk, updated_at in rows if chunks[pk] is None or chunks[pk][0] != updated_at}
+    if stale or len(kept) != len(rows):
+        for event in _fetch(stale):
+            chunks[event.pk] = (event.updated_at, components([event], url_for)[0].to_ical())
+        cache.set(key, chunks, CHUNKS_SECONDS)
     head, tail = empty_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
     meetings = [c.to_ical() for c in components(_meetings(table), url_for)]
-    return b"".join([head, _timezones(), *meetings, *chunks.values(), b"END:VCALENDAR", tail])
+    body = [chunk for _updated_at, chunk in chunks.values()]
+    return b"".join([head, _timezones(), *meetings, *body, b"END:VCALENDAR", tail])
 
 
 _timezone_block = []

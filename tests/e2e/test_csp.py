@@ -14,7 +14,6 @@ from events.models import Event
 from partners.models import Invitation, Organisation, Person
 from partners.services import invitation_create
 from portal import demo
-from tests.e2e.test_public_site import public_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BEAUCE = "plan-action-beauce-2022-2025"
@@ -29,6 +28,24 @@ def site(live_server):
         "plan": plan,
         "measure": Measure.objects.of_plan(plan).get(number="1.3.1"),
         "event": Event.objects.filter(table__isnull=False).order_by("pk").first(),
+    }
+
+
+def public_paths(site):
+    """One page of each public type (French)."""
+    plan, event = site["plan"], site["event"]
+    return {
+        "accueil": "/fr/",
+        "table": "/fr/tables/table-immigration-d-autray/",
+        "plan": plan.get_absolute_url(),
+        "mesure": site["measure"].get_absolute_url(),
+        "calendrier": "/fr/evenements/",
+        "mois": f"/fr/evenements/mois/{event.start.year}/{event.start.month}/",
+        "evenement": event.get_absolute_url(),
+        "repertoire": "/fr/repertoire/",
+        "municipalite": "/fr/municipalites/lavaltrie/",
+        "connexion": "/fr/comptes/login/",
+        "english": "/en/",
     }
 
 

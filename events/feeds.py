@@ -71,9 +71,10 @@ def feed_ics(table, *, name, url_for, address):
     per event and writes again only the events whose ``updated_at`` moved."""
     rows = list(feed_events(table).order_by("start", "pk").values_list("pk", "updated_at"))
     language = translation.get_language()
-    key = "feed-chunks:" + hashlib.sha256(
-        f"{address}|{language}|{table.pk if table else '-'}".encode()
-    ).hexdigest()
+    key = (
+        "feed-chunks:"
+        + hashlib.sha256(f"{address}|{language}|{table.pk if table else '-'}".encode()).hexdigest()
+    )
     kept = cache.get(key) or {}
     chunks = {pk: kept.get(pk) for pk, _ in rows}
     stale = {pk for pk, updated_at in rows if chunks[pk] is None or chunks[pk][0] != updated_at}

@@ -39,6 +39,14 @@ from events.models import Event
 from municipalities.models import Mrc, Municipality, Region
 from partners.models import Organisation, Table
 from portal import bench_http
+from portal.bench_http import (
+    MAX_CHANGED_FEED_MS,
+    MAX_PLAN_QUERIES,
+    TIME_TOLERANCE,
+    french_number,
+    goal_text,
+    within,
+)
 
 MONTREAL = ZoneInfo("America/Montreal")
 
@@ -760,7 +768,6 @@ def run_plan_scaling(plan, *, activities=1000, growth=10, out=print):
     """The plan page's queries and median time with ``activities`` approved activities, then
     ``growth`` times as many: with the cache emptied before each request, and with it."""
     from activities.models import Activity
-    from portal.bench_http import MAX_PLAN_QUERIES, TIME_TOLERANCE, french_number, goal_text, within
 
     out("")
     out(
@@ -815,8 +822,6 @@ def run_feed(server, *, events=10_000, out=print):
     """The all-tables feed with ``events`` events, through HTTP as a calendar client polls it:
     the first request, the same one with its validator (goal: 304), then the same again after
     one event changed (goal: the change served in ≤ 100 ms)."""
-    from portal.bench_http import MAX_CHANGED_FEED_MS, french_number, goal_text
-
     more_events(events)
     path = reverse("events_feed")
     out("")

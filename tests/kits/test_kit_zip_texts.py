@@ -7,9 +7,6 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from kits.models import Kit
-from portal import demo
-
 pytestmark = pytest.mark.django_db
 
 TEXTS = [
@@ -18,14 +15,6 @@ TEXTS = [
     "textes/02-publication-facebook-option-1-bonifiee.html",
     "textes/02-publication-facebook-option-1-bonifiee.txt",
 ]
-
-
-@pytest.fixture
-def pais_kit():
-    demo.load_geography()
-    demo.load_partners()
-    demo.load_kits()
-    return Kit.objects.get(slug="collaboration-2-promotion-pais")
 
 
 def open_zip(response):

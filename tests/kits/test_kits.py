@@ -10,9 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from common.markdown import render_markdown
-from kits.models import CopyBlock, Kit, KitAdoption, KitAsset
+from kits.models import CopyBlock, KitAdoption, KitAsset
 from municipalities.models import Municipality
-from portal import demo
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -24,14 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PDF = b"%PDF-1.4\n" + b"0" * 200
-
-
-@pytest.fixture
-def pais_kit():
-    demo.load_geography()
-    demo.load_partners()
-    demo.load_kits()
-    return Kit.objects.get(slug="collaboration-2-promotion-pais")
 
 
 def personalised(client, kit, municipality_slug):

@@ -33,7 +33,7 @@ from actionplans.models import (
 from actionplans.models.money import funding_source_of
 from actionplans.services.plans import plan_year_periods, plan_years_sync, years_after
 from actionplans.services.targets import indicator_targets_set
-from actionplans.services.versions import plan_content_batch, plan_content_changed
+from actionplans.services.versions import plan_content_batch
 from common import audit
 from common.history import record_links
 from common.slugs import unique_slug
@@ -503,11 +503,17 @@ def plan_revise(*, plan, parsed):
     Measures are matched by number and updated in place; added ones are created as
     :func:`plan_import` creates them; removed ones are archived when activities were declared
     for them (they keep them), deleted otherwise. Axes and objectives are matched by number; a
-    removed one is deleted once nothing is left in it. Returns the applied revision.
+    removed one is deleted once nothing is left in it. Returns the applied revision. The plan's
+    content version is bumped once, when the revision is applied, not once per row written.
     """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    with plan_content_batch(plan):
+        return _revision_apply(plan, parsed)
+
+
+def _revision_apply(plan, parsed):
     from partners.models import Organisation
 
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
     revision = plan_revision(plan=plan, parsed=parsed)
     if revision.is_empty and not revision.positions:
         return revision
@@ -565,7 +571,6 @@ def plan_revise(*, plan, parsed):
             _save_changed(item.measure, archived_at=now)
         else:
             item.measure.delete()
-    plan_content_changed(plans=plan)  # the bulk inserts and the new order sent no signal
     gone = [heading for heading in revision.headings if heading.after is None]
     for heading in sorted(gone, key=lambda heading: heading.kind != "objective"):
         children = (

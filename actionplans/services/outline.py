@@ -17,7 +17,7 @@ from actionplans.models import (
 from actionplans.selectors import plan_renumbering
 from actionplans.services.locks import plan_rows_lock
 from actionplans.services.targets import indicator_targets_set
-from actionplans.services.versions import plan_content_changed
+from actionplans.services.versions import plan_content_batch
 from common import audit
 
 RENUMBER_REASON = gettext_noop("Plan renuméroté")  # read translated
@@ -213,9 +213,8 @@ def plan_renumber(*, plan: Plan, user) -> int:
             % {"numbers": ", ".join(taken)}
         )
     changed = sum(item.number != number for item, number in numbered)
-    for model, (items, numbers) in by_model.items():
-        _numbers_set(model, items, numbers, user=user, reason=RENUMBER_REASON)
-    if changed:
-        plan_content_changed(plans=plan)
+    with plan_content_batch(plan):  # one bump of the plan's version, not one per item
+        for model, (items, numbers) in by_model.items():
+            _numbers_set(model, items, numbers, user=user, reason=RENUMBER_REASON)
     audit.record("plan.renumber", plan=plan.pk, table=plan.table_id, changed=changed)
     return changed

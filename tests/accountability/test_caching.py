@@ -277,3 +277,16 @@ def test_a_logged_in_visitor_never_gets_the_anonymous_copy(client, plan_a, measu
     page = get(client, plan_a.get_absolute_url())
     assert "Déconnexion" in page.content.decode()
     assert "private" in page["Cache-Control"]
+
+
+def test_renumbering_a_plan_bumps_its_version_once_not_once_per_item(plan_a, coordinator_a):
+    measures = [
+        measure_in(plan_a, f"1.1.{9 - index}", title=f"Moyen {index}") for index in range(4)
+    ]
+    before = version(plan_a)
+    with CaptureQueriesContext(connection) as queries:
+        changed = plan_services.plan_renumber(plan=plan_a, user=coordinator_a)
+    assert changed >= len(measures)
+    assert version(plan_a) == before + 1
+    bumps = [q for q in queries.captured_queries if '"content_version"' in q["sql"]]
+    assert len([q for q in bumps if q["sql"].startswith("UPDATE")]) == 1

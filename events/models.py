@@ -14,10 +14,10 @@ class EventQuerySet(TableOwnedQuerySet):
         return self.filter(is_public=True)
 
     def upcoming(self, now=None):
-        return self.filter(end__gte=now or timezone.now()).order_by("start")
+        return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
 
     def past(self, now=None):
-        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+        return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
 
 
 class EventSeries(models.Model):

@@ -35,7 +35,7 @@ def test_each_table_card_shows_its_territory_plan_progress_and_next_event(client
     percent = Rollup(measures=list(measures.values())).percent
     assert percent > 0
     idle = TableFactory(name="Table sans plan")
-    first = plan.table.events.order_by("start").first()
+    first = plan.table.events.order_by("start", "pk").first()
 
     page = client.get("/fr/").content.decode()
 
